@@ -1,0 +1,58 @@
+# Set-up and the two everyday commands: `make run` (portal with the demo region) and
+# `make test` (the whole suite). Both install what they need on a fresh machine.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_DIR ?= instance/demo
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: setup run test lint format demo bench clean
+
+setup: $(VENV)/.installed portal/static/vendor/htmx.min.js
+
+# torch first, from the CPU build on local disk: otherwise sentence-transformers pulls
+# a multi-GB CUDA build.
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+# htmx comes from the npm registry at an exact version and is served by the portal itself.
+portal/static/vendor/htmx.min.js: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	mkdir -p $(@D)
+	cp node_modules/htmx.org/dist/htmx.min.js $@
+
+/usr/bin/chromium:
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null
+
+$(DEMO_DIR)/portal.sqlite3: | $(VENV)/.installed
+	PORTAL_DATA_DIR=$(DEMO_DIR) $(BIN)/flask --app wsgi demo create
+
+demo: setup $(DEMO_DIR)/portal.sqlite3
+
+run: setup $(DEMO_DIR)/portal.sqlite3
+	PORTAL_DATA_DIR=$(DEMO_DIR) PORTAL_REGION_NAME="Samenwerkingsverband Demo Rivierenland" \
+		$(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
+
+test: setup /usr/bin/chromium
+	$(BIN)/ruff check .
+	$(BIN)/pytest -q
+
+lint:
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format:
+	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
+
+bench: setup
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) node_modules portal/static/vendor

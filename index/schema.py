@@ -1,0 +1,52 @@
+"""SQLite tables of the search index; SQLite is the source of truth, FAISS a cache."""
+
+import sqlite3
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS search_docs (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,             -- 'case' or 'dossier'
+    target TEXT NOT NULL,           -- question id, or 'slug#anchor' for a dossier section
+    ref TEXT,                       -- external id (import ref, dossier slug)
+    title TEXT NOT NULL,
+    text TEXT NOT NULL,             -- what is embedded and keyword-indexed
+    snippet TEXT NOT NULL,          -- what a person sees under the title
+    content_hash TEXT NOT NULL,
+    vector BLOB NOT NULL,           -- float32, L2-normalised, of the model in index_meta
+    seq INTEGER NOT NULL,
+    UNIQUE (kind, target)
+);
+CREATE INDEX IF NOT EXISTS search_docs_seq ON search_docs (seq);
+CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5 (stems, tokenize = 'unicode61');
+-- Removals since some seq, so every process can drop them from its in-memory index.
+CREATE TABLE IF NOT EXISTS search_removed (
+    seq INTEGER PRIMARY KEY,
+    doc_id INTEGER NOT NULL,
+    kind TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS index_meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
+
+def run_script(conn, script: str) -> None:
+    """Execute SQL statements one by one.
+
+    Unlike ``executescript`` this does not commit first, so it can run inside the
+    caller's transaction (a migration stays all-or-nothing).
+    """
+    buf = ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            conn.execute(buf)
+            buf = ""
+    if buf.strip():
+        raise ValueError("incomplete SQL statement at end of script")
+
+
+def create_schema(conn) -> None:
+    """Create the search tables (idempotent)."""
+    run_script(conn, SCHEMA)

@@ -1,0 +1,521 @@
+"""Hybrid search over resolved cases and dossier sections.
+
+SQLite holds every document with its vector and a monotonic ``seq``; each process keeps
+FAISS indexes in memory (one per kind) and catches up on changes by ``seq`` before every
+search, so a case resolved in one web worker is found by the others at once. The FAISS
+file on disk only makes start-up fast: it is written atomically and can always be
+rebuilt from SQLite.
+"""
+
+import hashlib
+import json
+import logging
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from . import text as textmod
+from .embedder import Embedder
+
+log = logging.getLogger(__name__)
+
+KINDS = ("case", "dossier")
+RRF_K = 60
+# How deep each method looks before fusion.
+CANDIDATES = 50
+# Bands for the dense cosine of e5 (its cosines sit in a narrow, high range); a hit below
+# MAYBE is noise and is not shown to a teacher. Calibrated on the demo and eval sets.
+BAND_STRONG = 0.87
+BAND_MAYBE = 0.83
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class Doc:
+    """A searchable unit: a resolved case or one section of a dossier."""
+
+    kind: str
+    target: str
+    title: str
+    text: str
+    snippet: str
+    ref: str | None = None
+
+    @property
+    def content_hash(self) -> str:
+        h = hashlib.sha256()
+        for part in (self.title, self.text, self.snippet, self.ref or ""):
+            h.update(part.encode("utf-8"))
+            h.update(b"\0")
+        return h.hexdigest()
+
+
+@dataclass
+class Hit:
+    kind: str
+    target: str
+    ref: str | None
+    title: str
+    snippet: str
+    score: float
+    cosine: float
+    band: str | None = None
+    ranks: dict = field(default_factory=dict)
+
+    def as_json(self) -> dict:
+        return {
+            "kind": self.kind,
+            "id": self.target,
+            "ref": self.ref,
+            "title": self.title,
+            "score": round(self.score, 6),
+        }
+
+
+def band_for(cosine: float) -> str | None:
+    """Return how close a match is: 'strong', 'maybe' or None (do not show)."""
+    if cosine >= BAND_STRONG:
+        return "strong"
+    if cosine >= BAND_MAYBE:
+        return "maybe"
+    return None
+
+
+@contextmanager
+def write_transaction(conn: sqlite3.Connection):
+    """Run a block in one IMMEDIATE transaction, or join the one already open."""
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def _meta(conn, key, default=None):
+    row = conn.execute("SELECT value FROM index_meta WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else default
+
+
+def _set_meta(conn, key, value):
+    conn.execute(
+        "INSERT INTO index_meta (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, str(value)),
+    )
+
+
+def _next_seq(conn) -> int:
+    seq = int(_meta(conn, "seq", 0)) + 1
+    _set_meta(conn, "seq", seq)
+    return seq
+
+
+def current_seq(conn) -> int:
+    return int(_meta(conn, "seq", 0))
+
+
+def _new_faiss(dim: int):
+    return faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+
+
+class SearchIndex:
+    """The search index of one region: SQLite tables plus in-memory FAISS caches."""
+
+    def __init__(self, data_dir: str | os.PathLike, embedder: Embedder):
+        self.data_dir = Path(data_dir)
+        self.embedder = embedder
+        self._faiss: dict[str, faiss.Index] | None = None
+        self._seq = -1
+        self._lock = threading.RLock()
+
+    # ---- files -------------------------------------------------------------------------
+
+    def _file(self, kind: str) -> Path:
+        return self.data_dir / f"index-{kind}.faiss"
+
+    @property
+    def _meta_file(self) -> Path:
+        return self.data_dir / "index.json"
+
+    def save(self, conn) -> None:
+        """Write the FAISS caches atomically, then the file that says what they hold.
+
+        The meta file is replaced last and records the seq the caches were at, so after a
+        crash it can only be older than the FAISS files, never newer; catching up from an
+        older seq is idempotent.
+        """
+        with self._lock:
+            self._ensure_loaded(conn)
+            for kind, ix in self._faiss.items():
+                tmp = self._file(kind).with_suffix(".tmp")
+                faiss.write_index(ix, str(tmp))
+                os.replace(tmp, self._file(kind))
+            meta = {"model": self.embedder.model_id, "seq": self._seq, "saved_at": time.time()}
+            tmp = self._meta_file.with_suffix(".tmp")
+            tmp.write_text(json.dumps(meta))
+            os.replace(tmp, self._meta_file)
+
+    def _load_files(self) -> tuple[dict, int] | None:
+        try:
+            meta = json.loads(self._meta_file.read_text())
+            if meta.get("model") != self.embedder.model_id:
+                return None
+            loaded = {k: faiss.read_index(str(self._file(k))) for k in KINDS}
+        except (OSError, ValueError, RuntimeError):
+            return None
+        if any(ix.d != self.embedder.dim for ix in loaded.values()):
+            return None
+        return loaded, int(meta.get("seq", 0))
+
+    # ---- keeping the in-memory index up to date --------------------------------------------
+
+    def _ensure_loaded(self, conn) -> None:
+        if self._faiss is not None:
+            return
+        if _meta(conn, "model") not in (None, self.embedder.model_id):
+            log.warning(
+                "index was built with model %s, the setting says %s: re-embedding all documents",
+                _meta(conn, "model"),
+                self.embedder.model_id,
+            )
+            self.reembed(conn)
+        from_file = self._load_files()
+        if from_file and from_file[1] <= current_seq(conn):
+            self._faiss, self._seq = from_file
+            self._catch_up(conn)
+            if self._counts_match(conn):
+                return
+            log.warning("index file disagrees with the database: rebuilding it from SQLite")
+        self._build_from_db(conn)
+
+    def _counts_match(self, conn) -> bool:
+        counts = dict(conn.execute("SELECT kind, count(*) FROM search_docs GROUP BY kind"))
+        return all(self._faiss[k].ntotal == counts.get(k, 0) for k in KINDS)
+
+    def _build_from_db(self, conn) -> None:
+        seq = current_seq(conn)
+        built = {k: _new_faiss(self.embedder.dim) for k in KINDS}
+        for kind in KINDS:
+            ids, vecs = [], []
+            for doc_id, blob in conn.execute(
+                "SELECT id, vector FROM search_docs WHERE kind = ? ORDER BY id", (kind,)
+            ):
+                ids.append(doc_id)
+                vecs.append(np.frombuffer(blob, dtype=np.float32))
+            if ids:
+                built[kind].add_with_ids(np.vstack(vecs), np.array(ids, dtype=np.int64))
+        self._faiss, self._seq = built, seq
+
+    def _catch_up(self, conn) -> None:
+        seq = current_seq(conn)
+        if seq == self._seq:
+            return
+        for doc_id, kind in conn.execute(
+            "SELECT doc_id, kind FROM search_removed WHERE seq > ?", (self._seq,)
+        ):
+            self._faiss[kind].remove_ids(np.array([doc_id], dtype=np.int64))
+        for doc_id, kind, blob in conn.execute(
+            "SELECT id, kind, vector FROM search_docs WHERE seq > ?", (self._seq,)
+        ):
+            ids = np.array([doc_id], dtype=np.int64)
+            self._faiss[kind].remove_ids(ids)
+            self._faiss[kind].add_with_ids(np.frombuffer(blob, dtype=np.float32)[None, :], ids)
+        self._seq = seq
+
+    def refresh(self, conn) -> None:
+        """Bring this process's in-memory index up to date with the database."""
+        with self._lock:
+            if self._faiss is None:
+                self._ensure_loaded(conn)
+            else:
+                self._catch_up(conn)
+
+    def reset(self) -> None:
+        """Forget the in-memory index (it is reloaded on next use)."""
+        with self._lock:
+            self._faiss, self._seq = None, -1
+
+    # ---- writing -----------------------------------------------------------------------
+
+    def embed_docs(self, docs: list[Doc], progress: Progress | None = None) -> np.ndarray:
+        """Embed documents in batches (memoised per process by content)."""
+        out = np.zeros((len(docs), self.embedder.dim), dtype=np.float32)
+        todo = []
+        for i, doc in enumerate(docs):
+            cached = _memo_get(self.embedder.model_id, doc)
+            if cached is None:
+                todo.append(i)
+            else:
+                out[i] = cached
+        if progress and len(docs) > len(todo):
+            progress(len(docs) - len(todo))
+        for start in range(0, len(todo), 32):
+            batch = todo[start : start + 32]
+            vecs = self.embedder.embed_passages([_embed_text(docs[i]) for i in batch])
+            for i, vec in zip(batch, vecs, strict=True):
+                out[i] = vec
+                _memo_put(self.embedder.model_id, docs[i], vec)
+            if progress:
+                progress(len(batch))
+        return out
+
+    def write_docs(self, conn, docs: list[Doc], vectors: np.ndarray) -> None:
+        """Store embedded documents (joins the caller's transaction if one is open)."""
+        with write_transaction(conn):
+            _set_meta(conn, "model", self.embedder.model_id)
+            for doc, vec in zip(docs, vectors, strict=True):
+                self._write_doc(conn, doc, vec)
+
+    def upsert(self, conn, docs: Iterable[Doc], progress: Progress | None = None) -> int:
+        """Add or replace documents; return how many were (re-)embedded.
+
+        Documents whose content did not change are skipped, so syncing is cheap.
+        """
+        docs = list(docs)
+        if not docs:
+            return 0
+        known = {}
+        for kind in {d.kind for d in docs}:
+            known.update(
+                ((kind, t), h)
+                for t, h in conn.execute(
+                    "SELECT target, content_hash FROM search_docs WHERE kind = ?", (kind,)
+                )
+            )
+        todo = [d for d in docs if known.get((d.kind, d.target)) != d.content_hash]
+        if todo:
+            self.write_docs(conn, todo, self.embed_docs(todo, progress))
+            self.refresh(conn)
+        return len(todo)
+
+    def _write_doc(self, conn, doc: Doc, vec: np.ndarray) -> int:
+        seq = _next_seq(conn)
+        row = conn.execute(
+            "INSERT INTO search_docs "
+            "(kind, target, ref, title, text, snippet, content_hash, vector, seq) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (kind, target) DO UPDATE SET ref = excluded.ref, "
+            "title = excluded.title, text = excluded.text, snippet = excluded.snippet, "
+            "content_hash = excluded.content_hash, vector = excluded.vector, seq = excluded.seq "
+            "RETURNING id",
+            (
+                doc.kind,
+                doc.target,
+                doc.ref,
+                doc.title,
+                doc.text,
+                doc.snippet,
+                doc.content_hash,
+                np.asarray(vec, dtype=np.float32).tobytes(),
+                seq,
+            ),
+        ).fetchone()
+        doc_id = row[0]
+        conn.execute("DELETE FROM search_fts WHERE rowid = ?", (doc_id,))
+        conn.execute(
+            "INSERT INTO search_fts (rowid, stems) VALUES (?, ?)",
+            (doc_id, textmod.stem_string(doc.title + "\n" + doc.text)),
+        )
+        return doc_id
+
+    def remove(self, conn, kind: str, targets: Iterable[str]) -> int:
+        """Remove documents by target; return how many were removed."""
+        removed = 0
+        with write_transaction(conn):
+            for target in targets:
+                row = conn.execute(
+                    "DELETE FROM search_docs WHERE kind = ? AND target = ? RETURNING id",
+                    (kind, str(target)),
+                ).fetchone()
+                if row:
+                    conn.execute("DELETE FROM search_fts WHERE rowid = ?", (row[0],))
+                    conn.execute(
+                        "INSERT INTO search_removed (seq, doc_id, kind) VALUES (?, ?, ?)",
+                        (_next_seq(conn), row[0], kind),
+                    )
+                    removed += 1
+        self.refresh(conn)
+        return removed
+
+    def targets(self, conn, kind: str) -> set[str]:
+        return {
+            t for (t,) in conn.execute("SELECT target FROM search_docs WHERE kind = ?", (kind,))
+        }
+
+    def reembed(self, conn, progress: Progress | None = None) -> int:
+        """Re-embed every stored document with the current model."""
+        rows = conn.execute("SELECT kind, target, ref, title, text, snippet FROM search_docs")
+        docs = [
+            Doc(kind=k, target=t, ref=r, title=ti, text=tx, snippet=s)
+            for k, t, r, ti, tx, s in rows
+        ]
+        self.write_docs(conn, docs, self.embed_docs(docs, progress))
+        return len(docs)
+
+    def replace_all(self, conn, docs: list[Doc], progress: Progress | None = None) -> int:
+        """Rebuild from scratch: embed every document anew, drop what is not in ``docs``."""
+        vectors = self.embed_docs(docs, progress)
+        with write_transaction(conn):
+            conn.execute("DELETE FROM search_docs")
+            conn.execute("DELETE FROM search_fts")
+            conn.execute("DELETE FROM search_removed")
+            self.write_docs(conn, docs, vectors)
+            _set_meta(conn, "built_at", time.strftime("%Y-%m-%dT%H:%M:%S%z"))
+        with self._lock:
+            self._build_from_db(conn)
+        self.save(conn)
+        return len(docs)
+
+    # ---- reading -----------------------------------------------------------------------
+
+    def status(self, conn) -> dict:
+        """Describe the index: counts, model, when built, and whether it is consistent."""
+        with self._lock:
+            self._ensure_loaded(conn)
+            self._catch_up(conn)
+            counts = dict(conn.execute("SELECT kind, count(*) FROM search_docs GROUP BY kind"))
+            return {
+                "model": _meta(conn, "model") or self.embedder.model_id,
+                "configured_model": self.embedder.model_id,
+                "built_at": _meta(conn, "built_at"),
+                "seq": current_seq(conn),
+                "documents": {k: counts.get(k, 0) for k in KINDS},
+                "in_memory": {k: int(self._faiss[k].ntotal) for k in KINDS},
+                "file_present": self._meta_file.exists(),
+                "consistent": self._counts_match(conn)
+                and (_meta(conn, "model") in (None, self.embedder.model_id)),
+            }
+
+    def embed_query(self, query: str) -> np.ndarray:
+        return self.embedder.embed_queries([(query or "").strip()[: textmod.MAX_QUERY_CHARS]])[0]
+
+    def search(
+        self, conn, query: str, k: int = 5, kind: str | None = None, query_vector=None
+    ) -> list[Hit]:
+        """Return the best ``k`` documents for a query, best first (fused ranking).
+
+        Pass ``query_vector`` (from ``embed_query``) to search several kinds with one
+        embedding.
+        """
+        query = (query or "").strip()[: textmod.MAX_QUERY_CHARS]
+        kinds = KINDS if kind is None else (kind,)
+        k = max(1, min(int(k), 100))
+        if not query:
+            return []
+        qvec = self.embed_query(query) if query_vector is None else query_vector
+        with self._lock:
+            self.refresh(conn)
+            dense: dict[int, tuple[int, float]] = {}
+            for kd in kinds:
+                ix = self._faiss[kd]
+                if ix.ntotal == 0:
+                    continue
+                sims, ids = ix.search(qvec[None, :], min(CANDIDATES, ix.ntotal))
+                for sim, doc_id in zip(sims[0], ids[0], strict=True):
+                    if doc_id >= 0:
+                        dense[int(doc_id)] = (0, float(sim))
+            ordered = sorted(dense.items(), key=lambda kv: -kv[1][1])
+            dense = {doc_id: (rank, sim) for rank, (doc_id, (_, sim)) in enumerate(ordered)}
+            keyword = self._keyword(conn, query, kinds)
+            fused: dict[int, float] = {}
+            for doc_id, (rank, _) in dense.items():
+                fused[doc_id] = fused.get(doc_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+            for rank, doc_id in enumerate(keyword):
+                fused[doc_id] = fused.get(doc_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+            best = sorted(fused.items(), key=lambda kv: -kv[1])[:k]
+            cos = {}
+            for doc_id, _ in best:
+                if doc_id in dense:
+                    cos[doc_id] = dense[doc_id][1]
+                else:
+                    kd = conn.execute(
+                        "SELECT kind FROM search_docs WHERE id = ?", (doc_id,)
+                    ).fetchone()[0]
+                    cos[doc_id] = float(self._faiss[kd].reconstruct(doc_id) @ qvec)
+        return self._hits(conn, best, cos, dense, keyword)
+
+    def _keyword(self, conn, query: str, kinds) -> list[int]:
+        match = textmod.fts_query(query)
+        if match is None:
+            return []
+        # Only '?' marks are formatted into the SQL; every value is a parameter.
+        marks = ",".join("?" * len(kinds))
+        sql = (
+            "SELECT f.rowid FROM search_fts f JOIN search_docs d ON d.id = f.rowid "  # noqa: S608
+            f"WHERE search_fts MATCH ? AND d.kind IN ({marks}) "
+            "ORDER BY bm25(search_fts) LIMIT ?"
+        )
+        rows = conn.execute(sql, (match, *kinds, CANDIDATES))  # noqa: S608
+        return [r[0] for r in rows]
+
+    def _hits(self, conn, best, cos, dense, keyword) -> list[Hit]:
+        if not best:
+            return []
+        ids = [doc_id for doc_id, _ in best]
+        marks = ",".join("?" * len(ids))
+        sql = f"SELECT id, kind, target, ref, title, snippet FROM search_docs WHERE id IN ({marks})"  # noqa: S608
+        rows = {
+            r[0]: r
+            for r in conn.execute(sql, ids)  # noqa: S608 - only '?' marks are formatted in
+        }
+        kw_rank = {doc_id: rank for rank, doc_id in enumerate(keyword)}
+        hits = []
+        for doc_id, score in best:
+            if doc_id not in rows:  # removed by another process a moment ago
+                continue
+            _, kind, target, ref, title, snippet = rows[doc_id]
+            hits.append(
+                Hit(
+                    kind=kind,
+                    target=target,
+                    ref=ref,
+                    title=title,
+                    snippet=snippet,
+                    score=score,
+                    cosine=cos[doc_id],
+                    band=band_for(cos[doc_id]),
+                    ranks={"dense": dense.get(doc_id, (None,))[0], "keyword": kw_rank.get(doc_id)},
+                )
+            )
+        return hits
+
+
+def _embed_text(doc: Doc) -> str:
+    return f"{doc.title}\n{doc.text}"
+
+
+# Process-wide memo of passage vectors by content: a rebuild, a re-import or a fresh test
+# database does not embed the same text twice. Bounded, oldest entries dropped first.
+_MEMO: dict[tuple[str, str], np.ndarray] = {}
+_MEMO_MAX = 20000
+_memo_lock = threading.Lock()
+
+
+def _memo_key(model_id: str, doc: Doc) -> tuple[str, str]:
+    return model_id, hashlib.sha256(_embed_text(doc).encode("utf-8")).hexdigest()
+
+
+def _memo_get(model_id: str, doc: Doc):
+    with _memo_lock:
+        return _MEMO.get(_memo_key(model_id, doc))
+
+
+def _memo_put(model_id: str, doc: Doc, vec) -> None:
+    with _memo_lock:
+        if len(_MEMO) >= _MEMO_MAX:
+            _MEMO.pop(next(iter(_MEMO)))
+        _MEMO[_memo_key(model_id, doc)] = np.array(vec, dtype=np.float32)

@@ -1,0 +1,94 @@
+"""Beheer for the coordinator: accounts, invitations and schools."""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from . import accounts
+from .access import allow
+from .db import get_db
+from .forms import EmptyForm, InviteForm, SchoolForm
+
+bp = Blueprint("admin", __name__, url_prefix="/beheer")
+
+
+def invitation_link(token: str) -> str:
+    return current_app.config["BASE_URL"].rstrip("/") + url_for("auth.accept", token=token)
+
+
+def _invite_form() -> InviteForm:
+    form = InviteForm()
+    form.school_id.choices = [("", "Geen school (ouderpartner of regio)")] + [
+        (str(s["id"]), s["name"]) for s in accounts.list_schools(get_db())
+    ]
+    return form
+
+
+def _render(invite_form=None, school_form=None, new_link=None, error=None, status=200):
+    db = get_db()
+    return (
+        render_template(
+            "admin/index.html",
+            users=accounts.list_users(db),
+            invitations=accounts.list_invitations(db),
+            schools=accounts.list_schools(db),
+            invite_form=invite_form or _invite_form(),
+            school_form=school_form or SchoolForm(formdata=None),
+            toggle_form=EmptyForm(),
+            new_link=new_link,
+            error=error,
+        ),
+        status,
+    )
+
+
+@bp.route("")
+@allow("coordinator")
+def index():
+    return _render()
+
+
+@bp.route("/uitnodigen", methods=["POST"])
+@allow("coordinator")
+def invite():
+    form = _invite_form()
+    if not form.validate_on_submit():
+        return _render(invite_form=form, status=400)
+    school_id = int(form.school_id.data) if form.school_id.data.isdigit() else None
+    try:
+        token = accounts.create_invitation(
+            get_db(), form.email.data, form.role.data, school_id, current_user.id, form.name.data
+        )
+    except accounts.AccountError as exc:
+        return _render(invite_form=form, error=str(exc), status=400)
+    # Until mail exists the coordinator passes the link on; it is shown only this once.
+    return _render(new_link={"email": form.email.data, "url": invitation_link(token)})
+
+
+@bp.route("/scholen", methods=["POST"])
+@allow("coordinator")
+def add_school():
+    form = SchoolForm()
+    if not form.validate_on_submit():
+        return _render(school_form=form, status=400)
+    try:
+        accounts.create_school(get_db(), form.name.data, form.kind.data)
+    except accounts.AccountError as exc:
+        return _render(school_form=form, error=str(exc), status=400)
+    flash(f"School {form.name.data} toegevoegd.")
+    return redirect(url_for("admin.index"))
+
+
+@bp.route("/accounts/<int:user_id>/actief", methods=["POST"])
+@allow("coordinator")
+def set_active(user_id: int):
+    EmptyForm()
+    db = get_db()
+    user = accounts.get_user(db, user_id)
+    if user is None or user["system"]:
+        return _render(error="Dit account bestaat niet.", status=404)
+    if user_id == current_user.id:
+        return _render(error="Je kunt je eigen account niet uitschakelen.", status=400)
+    active = request.form.get("active") == "1"
+    accounts.set_active(db, user_id, active)
+    flash(f"{user['name']} is {'weer actief' if active else 'uitgeschakeld'}.")
+    return redirect(url_for("admin.index"))

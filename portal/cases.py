@@ -1,0 +1,318 @@
+"""Questions, answers and resolved cases: data access and indexing."""
+
+import json
+from collections.abc import Callable, Iterable
+
+from index import Doc
+
+from .accounts import import_account, now
+from .db import transaction
+
+CLUSTERS = {
+    "druk-impulsief": "Druk, onrustig en impulsief",
+    "informatieverwerking-sociaal": "Informatieverwerking, communicatie en sociaal gedrag",
+    "angstig-teruggetrokken": "Angstig, teruggetrokken en somber",
+    "agressief": "Agressief gedrag",
+    "overig": "Overig",
+}
+ANSWER_KINDS = {"idea": "Een idee", "source": "Een bron", "experience": "Eigen ervaring"}
+# (min, max) characters per field.
+LIMITS = {"title": (10, 160), "body": (20, 5000), "answer": (10, 5000)}
+SNIPPET_CHARS = 260
+
+
+class CaseError(ValueError):
+    """A request that cannot be honoured; the message is Dutch, status the HTTP code."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.status = status
+
+
+def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut + " …"
+
+
+# ---- reading ------------------------------------------------------------------------------
+
+QUESTION_SELECT = """
+SELECT q.*, u.name AS author_name, u.system AS author_system, s.name AS school_name,
+       (SELECT count(*) FROM answers a WHERE a.question_id = q.id) AS answer_count
+FROM questions q
+JOIN users u ON u.id = q.author_id
+LEFT JOIN schools s ON s.id = u.school_id
+"""
+
+
+def get_question(db, question_id: int) -> dict | None:
+    rows = list(db.query(QUESTION_SELECT + "WHERE q.id = ?", [question_id]))
+    return rows[0] if rows else None
+
+
+def get_answers(db, question_id: int) -> list[dict]:
+    return list(
+        db.query(
+            "SELECT a.*, u.name AS author_name, u.system AS author_system, "
+            "s.name AS school_name FROM answers a JOIN users u ON u.id = a.author_id "
+            "LEFT JOIN schools s ON s.id = u.school_id WHERE a.question_id = ? "
+            "ORDER BY a.created_at, a.id",
+            [question_id],
+        )
+    )
+
+
+def list_questions(db, status: str, cluster: str | None = None, limit=50, offset=0) -> list[dict]:
+    """Open questions unanswered first, then newest; resolved cases newest first."""
+    where, params = "WHERE q.status = ?", [status]
+    if cluster in CLUSTERS:
+        where += " AND q.cluster = ?"
+        params.append(cluster)
+    order = (
+        "ORDER BY answer_count > 0, q.created_at DESC, q.id DESC"
+        if status == "open"
+        else "ORDER BY q.resolved_at DESC, q.id DESC"
+    )
+    return list(
+        db.query(f"{QUESTION_SELECT} {where} {order} LIMIT ? OFFSET ?", [*params, limit, offset])
+    )
+
+
+def count_questions(db, status: str, cluster: str | None = None) -> int:
+    if cluster in CLUSTERS:
+        return db.execute(
+            "SELECT count(*) FROM questions WHERE status = ? AND cluster = ?", [status, cluster]
+        ).fetchone()[0]
+    return db.execute("SELECT count(*) FROM questions WHERE status = ?", [status]).fetchone()[0]
+
+
+def region_figures(db) -> dict:
+    one = lambda sql: db.execute(sql).fetchone()[0]  # noqa: E731
+    return {
+        "open": one("SELECT count(*) FROM questions WHERE status = 'open'"),
+        "unanswered": one(
+            "SELECT count(*) FROM questions q WHERE status = 'open' AND NOT EXISTS "
+            "(SELECT 1 FROM answers a WHERE a.question_id = q.id)"
+        ),
+        "resolved": one("SELECT count(*) FROM questions WHERE status = 'resolved'"),
+        "helped": one("SELECT count(*) FROM suggestion_helped"),
+    }
+
+
+# ---- writing ------------------------------------------------------------------------------
+
+
+def _check_length(field: str, text: str, label: str) -> str:
+    text = (text or "").strip()
+    low, high = LIMITS[field]
+    if len(text) < low:
+        raise CaseError(f"{label} is te kort (minstens {low} tekens).")
+    if len(text) > high:
+        raise CaseError(f"{label} is te lang (hoogstens {high} tekens).")
+    return text
+
+
+def create_question(db, author_id: int, cluster: str, title: str, body: str) -> int:
+    if cluster not in CLUSTERS:
+        raise CaseError("Kies over welk soort gedrag je vraag gaat.")
+    title = _check_length("title", title, "Je korte vraag")
+    body = _check_length("body", body, "Je beschrijving")
+    with transaction(db.conn):
+        cur = db.conn.execute(
+            "INSERT INTO questions (author_id, cluster, title, body, created_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (author_id, cluster, title, body, now()),
+        )
+    return cur.lastrowid
+
+
+def add_answer(db, question_id: int, author_id: int, kind: str, body: str) -> int:
+    if get_question(db, question_id) is None:
+        raise CaseError("Deze vraag bestaat niet (meer).", 404)
+    if kind not in ANSWER_KINDS:
+        raise CaseError("Kies wat je antwoord biedt: een idee, een bron of eigen ervaring.")
+    body = _check_length("answer", body, "Je antwoord")
+    with transaction(db.conn):
+        cur = db.conn.execute(
+            "INSERT INTO answers (question_id, author_id, kind, body, created_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (question_id, author_id, kind, body, now()),
+        )
+    return cur.lastrowid
+
+
+def mark_best(db, index, question_id: int, answer_id: int, user_id: int) -> None:
+    """Mark the most helpful answer: the question becomes a resolved case and is indexed."""
+    question = get_question(db, question_id)
+    if question is None:
+        raise CaseError("Deze vraag bestaat niet (meer).", 404)
+    if question["author_id"] != user_id:
+        raise CaseError(
+            "Alleen wie de vraag stelde, kan het meest behulpzame antwoord kiezen.", 403
+        )
+    answer = db.execute(
+        "SELECT id FROM answers WHERE id = ? AND question_id = ?", [answer_id, question_id]
+    ).fetchone()
+    if answer is None:
+        raise CaseError("Dit antwoord hoort niet bij deze vraag.", 404)
+    question = {**question, "best_answer_id": answer_id, "status": "resolved"}
+    doc = case_doc(question, _answer_body(db, answer_id))
+    # Embed before taking the write lock; then the state change and the index entry are
+    # written in one transaction, so they cannot disagree after a crash.
+    vectors = index.embed_docs([doc])
+    with transaction(db.conn):
+        db.conn.execute(
+            "UPDATE questions SET status = 'resolved', best_answer_id = ?, "
+            "resolved_at = coalesce(resolved_at, ?) WHERE id = ?",
+            (answer_id, now(), question_id),
+        )
+        index.write_docs(db.conn, [doc], vectors)
+    index.refresh(db.conn)
+
+
+def _answer_body(db, answer_id: int) -> str:
+    return db.execute("SELECT body FROM answers WHERE id = ?", [answer_id]).fetchone()[0]
+
+
+def record_helped(db, user_id: int, kind: str, target: str) -> None:
+    """Count that a suggestion answered a teacher's question (nothing is posted)."""
+    if kind not in ("case", "dossier") or not target or len(target) > 200:
+        raise CaseError("Onbekende suggestie.")
+    with transaction(db.conn):
+        db.conn.execute(
+            "INSERT INTO suggestion_helped (user_id, kind, target, created_at) VALUES (?, ?, ?, ?)",
+            (user_id, kind, target, now()),
+        )
+
+
+# ---- the index's view of a case -----------------------------------------------------------
+
+
+def case_doc(question: dict, best_answer: str) -> Doc:
+    """What the index knows of a resolved case: question and the answer that helped."""
+    return Doc(
+        kind="case",
+        target=str(question["id"]),
+        ref=question.get("ref"),
+        title=question["title"],
+        text=f"{question['body']}\n{best_answer}",
+        snippet=snippet(best_answer),
+    )
+
+
+def all_case_docs(db) -> list[Doc]:
+    rows = db.query(
+        "SELECT q.id, q.ref, q.title, q.body, a.body AS best FROM questions q "
+        "JOIN answers a ON a.id = q.best_answer_id WHERE q.status = 'resolved' ORDER BY q.id"
+    )
+    return [case_doc(r, r["best"]) for r in rows]
+
+
+# ---- import -------------------------------------------------------------------------------
+
+
+class ImportError_(ValueError):
+    """A line of an import file is malformed; the message names the line (English)."""
+
+
+def parse_import(lines: Iterable[str]) -> list[dict]:
+    """Validate every line of a JSONL file before anything is written."""
+    cases, refs = [], set()
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ImportError_(f"line {number}: not valid JSON ({exc.msg})") from None
+        if not isinstance(obj, dict):
+            raise ImportError_(f"line {number}: expected a JSON object")
+        problem = _import_problem(obj, refs)
+        if problem:
+            raise ImportError_(f"line {number}: {problem}")
+        if obj.get("ref"):
+            refs.add(obj["ref"])
+        cases.append(obj)
+    return cases
+
+
+def _import_problem(obj: dict, refs: set) -> str | None:
+    ref = obj.get("ref")
+    if ref is not None and (not isinstance(ref, str) or not ref.strip() or len(ref) > 100):
+        return "'ref' must be a non-empty string of at most 100 characters"
+    if ref in refs:
+        return f"duplicate ref {ref!r}"
+    if obj.get("cluster") not in CLUSTERS:
+        return f"'cluster' must be one of {', '.join(CLUSTERS)}"
+    for key in ("title", "body"):
+        value = obj.get(key)
+        if not isinstance(value, str) or not value.strip():
+            return f"'{key}' must be a non-empty string"
+        if len(value) > LIMITS[key][1]:
+            return f"'{key}' is longer than {LIMITS[key][1]} characters"
+    answers = obj.get("answers")
+    if not isinstance(answers, list) or not answers:
+        return "'answers' must be a non-empty list"
+    for i, ans in enumerate(answers):
+        if (
+            not isinstance(ans, dict)
+            or not isinstance(ans.get("body"), str)
+            or not ans["body"].strip()
+        ):
+            return f"answers[{i}] must be an object with a non-empty 'body'"
+        if ans.get("kind", "idea") not in ANSWER_KINDS:
+            return f"answers[{i}].kind must be one of {', '.join(ANSWER_KINDS)}"
+    best = obj.get("best")
+    if not isinstance(best, int) or isinstance(best, bool) or not 0 <= best < len(answers):
+        return f"'best' must be the index of one of the {len(answers)} answers"
+    return None
+
+
+def import_cases(
+    db, index, cases: list[dict], progress: Callable[[int], None] | None = None
+) -> dict:
+    """Import parsed resolved cases in one transaction; skip refs that already exist."""
+    existing = {r[0] for r in db.execute("SELECT ref FROM questions WHERE ref IS NOT NULL")}
+    new = [c for c in cases if not c.get("ref") or c["ref"] not in existing]
+    author = import_account(db)
+    docs = [
+        Doc(
+            kind="case",
+            target="",
+            ref=c.get("ref"),
+            title=c["title"].strip(),
+            text=f"{c['body'].strip()}\n{c['answers'][c['best']]['body'].strip()}",
+            snippet=snippet(c["answers"][c["best"]]["body"]),
+        )
+        for c in new
+    ]
+    vectors = index.embed_docs(docs, progress)
+    stamp = now()
+    with transaction(db.conn):
+        for case, doc in zip(new, docs, strict=True):
+            qid = db.conn.execute(
+                "INSERT INTO questions (ref, author_id, cluster, title, body, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (case.get("ref"), author, case["cluster"], doc.title, case["body"].strip(), stamp),
+            ).lastrowid
+            best_id = None
+            for i, ans in enumerate(case["answers"]):
+                aid = db.conn.execute(
+                    "INSERT INTO answers (question_id, author_id, kind, body, created_at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (qid, author, ans.get("kind", "idea"), ans["body"].strip(), stamp),
+                ).lastrowid
+                if i == case["best"]:
+                    best_id = aid
+            db.conn.execute(
+                "UPDATE questions SET status = 'resolved', best_answer_id = ?, resolved_at = ? "
+                "WHERE id = ?",
+                (best_id, stamp, qid),
+            )
+            doc.target = str(qid)
+        index.write_docs(db.conn, docs, vectors)
+    index.refresh(db.conn)
+    return {"imported": len(new), "skipped": len(cases) - len(new)}

@@ -1,0 +1,221 @@
+"""Command line: ``flask --app wsgi users|cases|search|index|kennisbank|demo ...``.
+
+These commands are a contract other tools rely on: keep names, options and output stable.
+"""
+
+import json
+import sys
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from . import accounts, cases, demo, dossiers
+from .db import get_db
+from .search import ensure_dossiers_indexed, get_index
+
+users_cli = AppGroup("users", help="Manage accounts.")
+cases_cli = AppGroup("cases", help="Import resolved cases.")
+index_cli = AppGroup("index", help="Build and inspect the search index.")
+kennisbank_cli = AppGroup("kennisbank", help="Knowledge dossiers.")
+demo_cli = AppGroup("demo", help="The demo region.")
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)
+
+
+class _Progress:
+    """A progress bar on a terminal, silence elsewhere."""
+
+    def __init__(self, total: int, label: str):
+        self.bar = None
+        if sys.stderr.isatty() and total:
+            self.bar = click.progressbar(length=total, label=label, file=sys.stderr)
+            self.bar.__enter__()
+
+    def __call__(self, n: int) -> None:
+        if self.bar:
+            self.bar.update(n)
+
+    def close(self) -> None:
+        if self.bar:
+            self.bar.__exit__(None, None, None)
+
+
+# ---- users --------------------------------------------------------------------------------
+
+
+@users_cli.command("create-coordinator")
+@click.argument("email")
+@click.option("--name", default="", help="Display name.")
+@click.password_option(
+    "--password", envvar="PORTAL_BOOTSTRAP_PASSWORD", help="Asked for when not given."
+)
+def create_coordinator(email, name, password):
+    """Create the first coordinator account of a region."""
+    try:
+        user_id = accounts.create_user(get_db(), email, name, "coordinator", password=password)
+    except accounts.AccountError as exc:
+        _fail(str(exc))
+    click.echo(f"Created coordinator {email} (id {user_id}).")
+
+
+@users_cli.command("invite")
+@click.argument("email")
+@click.option(
+    "--role", type=click.Choice(["teacher", "expert", "parent", "coordinator"]), required=True
+)
+@click.option("--school", default=None, help="School name (required for teacher and expert).")
+@click.option("--name", default="")
+def invite(email, role, school, name):
+    """Invite someone; print the one-time link that sets her password."""
+    db = get_db()
+    school_id = None
+    if school:
+        match = [s for s in accounts.list_schools(db) if s["name"].lower() == school.lower()]
+        if not match:
+            known = ", ".join(s["name"] for s in accounts.list_schools(db)) or "none"
+            _fail(f"no school named {school!r}; known: {known}")
+        school_id = match[0]["id"]
+    try:
+        token = accounts.create_invitation(db, email, role, school_id, None, name)
+    except accounts.AccountError as exc:
+        _fail(str(exc))
+    base = current_app.config["BASE_URL"].rstrip("/")
+    click.echo(f"{base}/uitnodiging/{token}")
+
+
+# ---- cases --------------------------------------------------------------------------------
+
+
+@cases_cli.command("import")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+def import_cases(file):
+    """Import resolved cases from a JSONL file (all lines or none)."""
+    try:
+        parsed = cases.parse_import(file)
+    except cases.ImportError_ as exc:
+        _fail(f"{file.name}: {exc}; nothing was imported")
+    progress = _Progress(len(parsed), "embedding")
+    try:
+        result = cases.import_cases(get_db(), get_index(), parsed, progress)
+    finally:
+        progress.close()
+    get_index().save(get_db().conn)
+    click.echo(
+        f"Imported {result['imported']} cases, skipped {result['skipped']} already present "
+        f"(of {len(parsed)} in {file.name})."
+    )
+
+
+# ---- search -------------------------------------------------------------------------------
+
+
+@click.command("search")
+@click.argument("text", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (one list of hits per query).")
+@click.option("--k", default=5, show_default=True, type=click.IntRange(1, 100))
+@click.option("--kind", type=click.Choice(["case", "dossier"]), default=None)
+@click.option("--queries", type=click.File("r", encoding="utf-8"), help="One query per line.")
+def search(text, as_json, k, kind, queries):
+    """Search resolved cases and dossier sections."""
+    if (text is None) == (queries is None):
+        _fail("give either TEXT or --queries FILE")
+    db = get_db()
+    ensure_dossiers_indexed(db)
+    index = get_index()
+    lines = [text] if queries is None else [line.rstrip("\n") for line in queries]
+    for line in lines:
+        hits = index.search(db.conn, line, k=k, kind=kind)
+        if as_json:
+            click.echo(json.dumps([h.as_json() for h in hits], ensure_ascii=False))
+        else:
+            for h in hits:
+                click.echo(f"{h.score:.4f}  {h.kind:7}  {h.target:>8}  {h.title}")
+            if len(lines) > 1:
+                click.echo()
+
+
+# ---- index --------------------------------------------------------------------------------
+
+
+@index_cli.command("rebuild")
+def index_rebuild():
+    """Re-embed every resolved case and dossier section and rewrite the index files."""
+    db = get_db()
+    docs = cases.all_case_docs(db) + dossiers.section_docs(
+        dossiers.load_all(current_app.config["DOSSIER_DIR"])
+    )
+    progress = _Progress(len(docs), "embedding")
+    try:
+        count = get_index().replace_all(db.conn, docs, progress)
+    finally:
+        progress.close()
+    ensure_dossiers_indexed(db)
+    click.echo(f"Rebuilt the index: {count} documents with {get_index().embedder.model_id}.")
+
+
+@index_cli.command("status")
+@click.option("--json", "as_json", is_flag=True)
+def index_status(as_json):
+    """Show counts, model, when built, and whether the index matches the database."""
+    db = get_db()
+    status = get_index().status(db.conn)
+    resolved = len(cases.all_case_docs(db))
+    status["resolved_cases"] = resolved
+    status["consistent"] = status["consistent"] and status["documents"]["case"] == resolved
+    if as_json:
+        click.echo(json.dumps(status))
+        return
+    click.echo(f"model:       {status['model']}")
+    click.echo(f"built at:    {status['built_at'] or 'never (grown incrementally)'}")
+    click.echo(
+        f"cases:       {status['documents']['case']} indexed, {resolved} resolved in the database"
+    )
+    click.echo(f"dossiers:    {status['documents']['dossier']} sections")
+    verdict = "yes" if status["consistent"] else "NO - run: flask --app wsgi index rebuild"
+    click.echo(f"consistent:  {verdict}")
+
+
+# ---- kennisbank ---------------------------------------------------------------------------
+
+
+@kennisbank_cli.command("sync")
+def kennisbank_sync():
+    """Index the dossier sections that changed on disk."""
+    result = dossiers.sync(get_db().conn, get_index(), current_app.config["DOSSIER_DIR"])
+    ensure_dossiers_indexed()
+    click.echo(
+        f"{result['sections']} sections: {result['changed']} (re)indexed, "
+        f"{result['removed']} removed."
+    )
+
+
+# ---- demo ---------------------------------------------------------------------------------
+
+
+@demo_cli.command("create")
+@click.option("--force", is_flag=True, help="Create even if the database already has accounts.")
+def demo_create(force):
+    """Create the demo region: schools, an account per role, cases and open questions."""
+    db = get_db()
+    if not force and list(db.query("SELECT 1 FROM users WHERE system = 0 LIMIT 1")):
+        _fail(
+            f"{current_app.config['DATABASE']} already has accounts; the demo region goes into "
+            "an empty data directory (set PORTAL_DATA_DIR) or use --force"
+        )
+    result = demo.create(db, get_index(), current_app.config["DEMO_DIR"])
+    ensure_dossiers_indexed(db)
+    get_index().save(db.conn)
+    click.echo(
+        f"Demo region created: {result['schools']} schools, {result['users']} accounts, "
+        f"{result['cases']} resolved cases, {result['open']} open questions. "
+        f"Password for every demo account: {demo.PASSWORD}"
+    )
+
+
+def init_app(app) -> None:
+    for command in (users_cli, cases_cli, search, index_cli, kennisbank_cli, demo_cli):
+        app.cli.add_command(command)

@@ -1,0 +1,142 @@
+"""The region's SQLite database: connection per request, WAL, numbered migrations."""
+
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+from flask import current_app, g
+
+from index import create_schema, write_transaction
+from index.schema import run_script
+
+transaction = write_transaction
+
+
+def connect(path: str | Path) -> sqlite_utils.Database:
+    """Open the database in autocommit mode; writes use ``transaction()``."""
+    conn = sqlite3.connect(str(path), timeout=15, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 15000")
+    return sqlite_utils.Database(conn)
+
+
+def get_db() -> sqlite_utils.Database:
+    """Return this request's (or CLI command's) database connection."""
+    if "db" not in g:
+        g.db = connect(current_app.config["DATABASE"])
+    return g.db
+
+
+def close_db(_exc=None) -> None:
+    db = g.pop("db", None)
+    if db is not None:
+        db.conn.close()
+
+
+# ---- migrations ---------------------------------------------------------------------------
+
+
+def m0001_initial(db: sqlite_utils.Database) -> None:
+    run_script(
+        db.conn,
+        """
+        CREATE TABLE schools (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL DEFAULT 'regulier' CHECK (kind IN ('regulier', 'sbo', 'so')),
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+        );
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            name TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('teacher', 'expert', 'parent', 'coordinator')),
+            school_id INTEGER REFERENCES schools (id),
+            password_hash TEXT,
+            active INTEGER NOT NULL DEFAULT 1,
+            system INTEGER NOT NULL DEFAULT 0,
+            -- Part of the login cookie: changing it ends every session of the user.
+            session_token TEXT NOT NULL,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+        );
+        CREATE TABLE invitations (
+            id INTEGER PRIMARY KEY,
+            email TEXT NOT NULL COLLATE NOCASE,
+            name TEXT NOT NULL DEFAULT '',
+            role TEXT NOT NULL CHECK (role IN ('teacher', 'expert', 'parent', 'coordinator')),
+            school_id INTEGER REFERENCES schools (id),
+            token_hash TEXT NOT NULL UNIQUE,
+            invited_by INTEGER REFERENCES users (id),
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+            expires_at TEXT NOT NULL,
+            accepted_at TEXT
+        );
+        CREATE TABLE questions (
+            id INTEGER PRIMARY KEY,
+            ref TEXT UNIQUE,
+            author_id INTEGER NOT NULL REFERENCES users (id),
+            cluster TEXT NOT NULL,
+            title TEXT NOT NULL,
+            body TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'resolved')),
+            best_answer_id INTEGER REFERENCES answers (id),
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+            resolved_at TEXT
+        );
+        CREATE INDEX questions_status ON questions (status, created_at);
+        CREATE TABLE answers (
+            id INTEGER PRIMARY KEY,
+            question_id INTEGER NOT NULL REFERENCES questions (id) ON DELETE CASCADE,
+            author_id INTEGER NOT NULL REFERENCES users (id),
+            kind TEXT NOT NULL CHECK (kind IN ('idea', 'source', 'experience')),
+            body TEXT NOT NULL,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+        );
+        CREATE INDEX answers_question ON answers (question_id);
+        -- "Dit helpt mij": a suggestion answered the question, nothing was posted.
+        CREATE TABLE suggestion_helped (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER REFERENCES users (id),
+            kind TEXT NOT NULL CHECK (kind IN ('case', 'dossier')),
+            target TEXT NOT NULL,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+        );
+        """,
+    )
+    create_schema(db.conn)
+
+
+MIGRATIONS = [
+    ("0001_initial", m0001_initial),
+]
+
+
+def migrate(db: sqlite_utils.Database) -> list[str]:
+    """Apply the migrations not yet applied, each in its own transaction."""
+    db.conn.execute(
+        "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+    )
+    applied = []
+    for name, fn in MIGRATIONS:
+        with transaction(db.conn):
+            # Checked inside the write lock: several workers may start at once.
+            done = db.conn.execute("SELECT 1 FROM _migrations WHERE name = ?", (name,)).fetchone()
+            if done:
+                continue
+            fn(db)
+            db.conn.execute(
+                "INSERT INTO _migrations (name, applied_at) VALUES (?, datetime('now'))", (name,)
+            )
+            applied.append(name)
+    return applied
+
+
+def init_app(app) -> None:
+    app.teardown_appcontext(close_db)
+    db = connect(app.config["DATABASE"])
+    try:
+        migrate(db)
+    finally:
+        db.conn.close()

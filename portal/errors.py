@@ -1,0 +1,42 @@
+"""Error pages in Dutch; operators get the details in the log, users never a trace."""
+
+from flask import render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+MESSAGES = {
+    400: "Dit verzoek klopt niet helemaal. Ga terug en probeer het opnieuw.",
+    401: "Log eerst in.",
+    403: "Dit mag je met jouw account niet doen of zien.",
+    404: "Deze pagina bestaat niet (meer).",
+    405: "Dit kan zo niet. Gebruik de knoppen op de pagina.",
+    410: "Deze link is niet meer geldig.",
+    413: "Dit is te veel tekst in één keer. Maak het korter en probeer het opnieuw.",
+    429: "Even rustig aan: probeer het over een minuut opnieuw.",
+    500: "Er ging iets mis aan onze kant. Je invoer is niet verloren: ga terug en "
+    "probeer het nog eens.",
+}
+
+
+def _page(code: int, message: str | None = None):
+    return render_template(
+        "errors/error.html", code=code, message=message or MESSAGES.get(code, MESSAGES[400])
+    ), code
+
+
+def init_app(app) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc):
+        app.logger.warning("CSRF check failed: %s", exc.description)
+        return _page(
+            400, "Deze pagina was verlopen. Laad de pagina opnieuw en probeer het nog eens."
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc):
+        return _page(exc.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc):
+        app.logger.exception("unhandled error: %s", exc)
+        return _page(500)

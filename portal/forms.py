@@ -1,0 +1,105 @@
+"""Forms with their Dutch validation messages (CSRF comes with FlaskForm)."""
+
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, EqualTo, Length, Regexp
+
+from .cases import ANSWER_KINDS, CLUSTERS, LIMITS
+
+EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Vul een geldig e-mailadres in.")
+
+
+class LoginForm(FlaskForm):
+    email = StringField("E-mailadres", [DataRequired("Vul je e-mailadres in."), EMAIL])
+    password = PasswordField("Wachtwoord", [DataRequired("Vul je wachtwoord in.")])
+
+
+class AcceptForm(FlaskForm):
+    name = StringField("Je naam", [DataRequired("Vul je naam in."), Length(max=80)])
+    password = PasswordField(
+        "Kies een wachtwoord",
+        [
+            DataRequired("Kies een wachtwoord."),
+            Length(min=10, max=200, message="Kies een wachtwoord van minstens 10 tekens."),
+        ],
+    )
+    confirm = PasswordField(
+        "Herhaal het wachtwoord",
+        [EqualTo("password", message="De twee wachtwoorden zijn niet gelijk.")],
+    )
+
+
+class AskForm(FlaskForm):
+    title = StringField(
+        "Je vraag in één zin",
+        [
+            DataRequired("Schrijf je vraag in één zin."),
+            Length(
+                min=LIMITS["title"][0],
+                max=LIMITS["title"][1],
+                message="Houd de korte vraag tussen {} en {} tekens.".format(*LIMITS["title"]),
+            ),
+        ],
+    )
+    body = TextAreaField(
+        "Beschrijf de situatie",
+        [
+            DataRequired("Beschrijf de situatie in de klas."),
+            Length(
+                min=LIMITS["body"][0],
+                max=LIMITS["body"][1],
+                message="Beschrijf de situatie in {} tot {} tekens.".format(*LIMITS["body"]),
+            ),
+        ],
+    )
+    cluster = SelectField(
+        "Over welk soort gedrag gaat het?",
+        choices=[("", "Kies …"), *CLUSTERS.items()],
+        validators=[DataRequired("Kies over welk soort gedrag je vraag gaat.")],
+    )
+
+
+class AnswerForm(FlaskForm):
+    kind = RadioField(
+        "Wat bied je aan?",
+        choices=list(ANSWER_KINDS.items()),
+        default="idea",
+        validators=[DataRequired("Kies wat je antwoord biedt.")],
+    )
+    body = TextAreaField(
+        "Je antwoord",
+        [
+            DataRequired("Schrijf je antwoord."),
+            Length(
+                min=LIMITS["answer"][0],
+                max=LIMITS["answer"][1],
+                message="Schrijf een antwoord van {} tot {} tekens.".format(*LIMITS["answer"]),
+            ),
+        ],
+    )
+
+
+class InviteForm(FlaskForm):
+    email = StringField("E-mailadres", [DataRequired("Vul een e-mailadres in."), EMAIL])
+    name = StringField("Naam (mag leeg)", [Length(max=80)])
+    role = SelectField(
+        "Rol",
+        choices=[
+            ("teacher", "Leerkracht"),
+            ("expert", "Expert (ib'er, specialist)"),
+            ("parent", "Ouderpartner"),
+            ("coordinator", "Coördinator"),
+        ],
+    )
+    school_id = SelectField("School", coerce=str, choices=[])
+
+
+class SchoolForm(FlaskForm):
+    name = StringField(
+        "Naam van de school", [DataRequired("Geef de school een naam."), Length(max=120)]
+    )
+    kind = SelectField("Soort", choices=[("regulier", "Basisschool"), ("sbo", "SBO"), ("so", "SO")])
+
+
+class EmptyForm(FlaskForm):
+    """A form with only the CSRF token, for buttons that change something."""

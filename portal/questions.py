@@ -1,0 +1,121 @@
+"""The region's questions: open questions, resolved cases, answering, the most helpful answer."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from . import cases
+from .access import COLLEAGUES, EVERYONE, STAFF, allow
+from .db import get_db
+from .forms import AnswerForm, EmptyForm
+from .search import get_index
+
+bp = Blueprint("questions", __name__)
+
+PAGE = 30
+
+
+def _page() -> int:
+    page = request.args.get("pagina", "1")
+    return max(1, min(int(page), 10_000)) if page.isdigit() else 1
+
+
+def _listing(status: str, template: str):
+    db = get_db()
+    cluster = request.args.get("cluster")
+    cluster = cluster if cluster in cases.CLUSTERS else None
+    page = _page()
+    items = cases.list_questions(db, status, cluster, limit=PAGE, offset=(page - 1) * PAGE)
+    total = cases.count_questions(db, status, cluster)
+    return render_template(
+        template,
+        items=items,
+        cluster=cluster,
+        page=page,
+        pages=max(1, -(-total // PAGE)),
+        total=total,
+    )
+
+
+@bp.route("/vragen")
+@allow(*STAFF)
+def open_list():
+    """Open questions in the region, unanswered first."""
+    return _listing("open", "questions/open.html")
+
+
+@bp.route("/casussen")
+@allow(*EVERYONE)
+def resolved_list():
+    """Resolved cases: questions with the answer that helped most."""
+    return _listing("resolved", "questions/resolved.html")
+
+
+def _question_or_404(question_id: int) -> dict:
+    question = cases.get_question(get_db(), question_id)
+    if question is None:
+        abort(404)
+    # Parents read resolved cases only; open questions are between colleagues.
+    if current_user.role == "parent" and question["status"] != "resolved":
+        abort(404)
+    return question
+
+
+def _render_detail(question: dict, form: AnswerForm, status: int = 200):
+    answers = cases.get_answers(get_db(), question["id"])
+    if question["best_answer_id"]:
+        answers.sort(key=lambda a: a["id"] != question["best_answer_id"])
+    return (
+        render_template(
+            "questions/detail.html",
+            question=question,
+            answers=answers,
+            form=form,
+            mark_form=EmptyForm(),
+            is_asker=current_user.id == question["author_id"],
+        ),
+        status,
+    )
+
+
+@bp.route("/vragen/<int:question_id>")
+@allow(*EVERYONE)
+def detail(question_id: int):
+    return _render_detail(_question_or_404(question_id), AnswerForm())
+
+
+@bp.route("/vragen/<int:question_id>/antwoord", methods=["POST"])
+@allow(*COLLEAGUES)
+def answer(question_id: int):
+    question = _question_or_404(question_id)
+    form = AnswerForm()
+    if not form.validate_on_submit():
+        return _render_detail(question, form, 400)
+    try:
+        answer_id = cases.add_answer(
+            get_db(), question_id, current_user.id, form.kind.data, form.body.data
+        )
+    except cases.CaseError as exc:
+        form.body.errors = [*form.body.errors, str(exc)]
+        return _render_detail(question, form, exc.status)
+    flash("Dank je! Je antwoord staat bij de vraag.")
+    return redirect(
+        url_for("questions.detail", question_id=question_id, _anchor=f"antwoord-{answer_id}")
+    )
+
+
+@bp.route("/vragen/<int:question_id>/meest-behulpzaam", methods=["POST"])
+@allow(*COLLEAGUES)
+def mark_best(question_id: int):
+    question = _question_or_404(question_id)
+    EmptyForm()
+    answer_id = request.form.get("answer_id", "")
+    try:
+        if not answer_id.isdigit():
+            raise cases.CaseError("Kies een antwoord.", 400)
+        cases.mark_best(get_db(), get_index(), question_id, int(answer_id), current_user.id)
+    except cases.CaseError as exc:
+        flash(str(exc), "error")
+        response, _ = _render_detail(question, AnswerForm(), exc.status)
+        return response, exc.status
+    flash("Dank je! Je vraag is nu een opgeloste casus en helpt de volgende collega.")
+    return redirect(url_for("questions.detail", question_id=question_id))
