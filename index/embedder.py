@@ -75,8 +75,12 @@ class SentenceTransformerEmbedder(Embedder):
             self._model = SentenceTransformer(name, device="cpu")
         except Exception as exc:  # the library raises many kinds; report one clearly
             raise ModelError(f"cannot load sentence-transformers model {name!r}: {exc}") from exc
-        self.dim = int(self._model.get_sentence_embedding_dimension())
-        self.model_id = "st:" + os.path.basename(os.path.normpath(name))
+        get_dim = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
+        )
+        self.dim = int(get_dim())
+        self.model_id = "st:" + name
         self._e5 = "e5" in name.lower()
 
     @cached_property

@@ -49,6 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         REMEMBER_COOKIE_SAMESITE="Lax",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+        WTF_I18N_ENABLED=False,  # use WTForms' bundled Dutch messages (no Babel needed)
     )
     # PORTAL_DATA_DIR, PORTAL_EMBEDDING_MODEL, PORTAL_SECRET_KEY, ... override the defaults.
     app.config.from_prefixed_env("PORTAL")

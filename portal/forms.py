@@ -6,15 +6,23 @@ from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from .cases import ANSWER_KINDS, CLUSTERS, LIMITS
 
+
+class Form(FlaskForm):
+    """Base form: WTForms' own messages (e.g. an invalid choice) in Dutch too."""
+
+    class Meta:
+        locales = ("nl",)
+
+
 EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Vul een geldig e-mailadres in.")
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = StringField("E-mailadres", [DataRequired("Vul je e-mailadres in."), EMAIL])
     password = PasswordField("Wachtwoord", [DataRequired("Vul je wachtwoord in.")])
 
 
-class AcceptForm(FlaskForm):
+class AcceptForm(Form):
     name = StringField("Je naam", [DataRequired("Vul je naam in."), Length(max=80)])
     password = PasswordField(
         "Kies een wachtwoord",
@@ -29,7 +37,7 @@ class AcceptForm(FlaskForm):
     )
 
 
-class AskForm(FlaskForm):
+class AskForm(Form):
     title = StringField(
         "Je vraag in één zin",
         [
@@ -59,7 +67,7 @@ class AskForm(FlaskForm):
     )
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(Form):
     kind = RadioField(
         "Wat bied je aan?",
         choices=list(ANSWER_KINDS.items()),
@@ -79,7 +87,7 @@ class AnswerForm(FlaskForm):
     )
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     email = StringField("E-mailadres", [DataRequired("Vul een e-mailadres in."), EMAIL])
     name = StringField("Naam (mag leeg)", [Length(max=80)])
     role = SelectField(
@@ -94,12 +102,12 @@ class InviteForm(FlaskForm):
     school_id = SelectField("School", coerce=str, choices=[])
 
 
-class SchoolForm(FlaskForm):
+class SchoolForm(Form):
     name = StringField(
         "Naam van de school", [DataRequired("Geef de school een naam."), Length(max=120)]
     )
     kind = SelectField("Soort", choices=[("regulier", "Basisschool"), ("sbo", "SBO"), ("so", "SO")])
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(Form):
     """A form with only the CSRF token, for buttons that change something."""

@@ -1,0 +1,107 @@
+"""Logging in and out, invitations, disabled accounts."""
+
+from portal import accounts
+from portal.db import get_db
+
+from .conftest import PASSWORD, USERS, user_id
+
+
+def test_login_and_logout(client, auth):
+    assert client.get("/").status_code == 302
+    response = auth.login("teacher")
+    assert response.status_code == 302
+    assert "Juf Anna" in client.get("/").get_data(as_text=True)
+    auth.logout()
+    assert client.get("/").headers["Location"].startswith("/login")
+
+
+def test_wrong_password_is_refused_in_dutch(client, auth):
+    response = auth.login("teacher", password="verkeerd-wachtwoord")
+    assert response.status_code == 400
+    assert "horen niet bij elkaar" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+
+
+def test_logout_is_a_post(client, auth):
+    auth.login("teacher")
+    assert client.get("/logout").status_code == 405
+    assert client.get("/").status_code == 200
+
+
+def test_login_does_not_follow_an_outside_next(client, auth):
+    response = client.post(
+        "/login?next=//evil.example/x",
+        data={"email": USERS["teacher"][0], "password": PASSWORD, "csrf_token": auth.token()},
+    )
+    assert response.headers["Location"] == "/"
+
+
+def invite(app, email="nieuw@school.test", role="teacher", days=7):
+    with app.app_context():
+        db = get_db()
+        school = accounts.list_schools(db)[0]["id"]
+        return accounts.create_invitation(
+            db, email, role, school, None, "Nieuwe Collega", days=days
+        )
+
+
+def test_invitation_sets_a_password_once(app, client, auth):
+    token = invite(app)
+    page = client.get(f"/uitnodiging/{token}")
+    assert page.status_code == 200
+    assert "nieuw@school.test" in page.get_data(as_text=True)
+    response = auth.post(
+        f"/uitnodiging/{token}",
+        {"name": "Nieuwe Collega", "password": "een-lange-zin", "confirm": "een-lange-zin"},
+    )
+    assert response.status_code == 302
+    assert "Nieuwe Collega" in client.get("/").get_data(as_text=True)
+    auth.logout()
+    again = client.get(f"/uitnodiging/{token}")
+    assert again.status_code == 410
+    assert "al gebruikt" in again.get_data(as_text=True)
+
+
+def test_expired_invitation_is_refused(app, client):
+    token = invite(app, days=-1)
+    response = client.get(f"/uitnodiging/{token}")
+    assert response.status_code == 410
+    assert "verlopen" in response.get_data(as_text=True)
+
+
+def test_unknown_invitation(client):
+    assert client.get("/uitnodiging/bestaat-niet").status_code == 410
+
+
+def test_short_password_is_refused_and_nothing_created(app, client, auth):
+    token = invite(app)
+    response = auth.post(
+        f"/uitnodiging/{token}", {"name": "X", "password": "kort", "confirm": "kort"}
+    )
+    assert response.status_code == 400
+    assert "minstens 10 tekens" in response.get_data(as_text=True)
+    with app.app_context():
+        assert accounts.user_by_email(get_db(), "nieuw@school.test") is None
+
+
+def test_disabling_an_account_ends_its_session(app, client, auth):
+    auth.login("teacher")
+    assert client.get("/").status_code == 200
+    with app.app_context():
+        accounts.set_active(get_db(), user_id(app, "teacher"), False)
+    assert client.get("/").status_code == 302
+    response = auth.login("teacher")
+    assert "uitgeschakeld" in response.get_data(as_text=True)
+
+
+def test_password_change_ends_other_sessions(app, client, auth):
+    auth.login("teacher")
+    with app.app_context():
+        accounts.set_password(get_db(), user_id(app, "teacher"), "nog-een-lange-zin")
+    assert client.get("/").status_code == 302
+
+
+def test_passwords_are_hashed_with_scrypt(app):
+    with app.app_context():
+        row = accounts.user_by_email(get_db(), USERS["teacher"][0])
+    assert row["password_hash"].startswith("scrypt:")

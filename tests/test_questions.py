@@ -1,0 +1,228 @@
+"""The core loop through the test client: ask, suggestions, answer, most helpful, resolved."""
+
+import re
+
+import pytest
+
+from portal import cases
+from portal.db import get_db
+from portal.search import get_index
+
+from .conftest import user_id
+
+QUESTION = {
+    "title": "Jongen in groep 6 roept steeds door de instructie heen",
+    "body": "Hij kan niet wachten tot hij de beurt krijgt en flapt alle antwoorden eruit. "
+    "Ik heb al een beurtensysteem geprobeerd maar dat helpt maar even.",
+    "cluster": "druk-impulsief",
+}
+ANSWER = (
+    "Geef hem drie beurtkaartjes per les: elke keer dat hij iets zegt levert hij er een in. "
+    "Zo leert hij kiezen wanneer het de moeite waard is."
+)
+
+
+def ask(app, who="teacher", **fields):
+    data = {**QUESTION, **fields}
+    with app.app_context():
+        return cases.create_question(
+            get_db(), user_id(app, who), data["cluster"], data["title"], data["body"]
+        )
+
+
+def answer(app, question_id, who="teacher2", body=ANSWER, kind="idea"):
+    with app.app_context():
+        return cases.add_answer(get_db(), question_id, user_id(app, who), kind, body)
+
+
+def count(app, table):
+    with app.app_context():
+        return get_db().execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
+
+
+# ---- asking -------------------------------------------------------------------------------
+
+
+def test_ask_page_has_live_search_and_a_no_js_fallback(client, auth):
+    auth.login("teacher")
+    html = client.get("/vraag").get_data(as_text=True)
+    assert 'hx-post="/vraag"' in html
+    assert 'value="search"' in html and "Zoek eerst" in html
+    assert 'value="post"' in html
+
+
+def test_htmx_search_returns_only_the_suggestions_fragment(app, client, auth):
+    qid = ask(app, who="teacher2")
+    aid = answer(app, qid, who="expert")
+    auth.login("teacher2")
+    auth.post(f"/vragen/{qid}/meest-behulpzaam", {"answer_id": aid})
+    auth.login("teacher")
+    response = auth.post(
+        "/vraag",
+        {
+            "title": "Leerling flapt antwoorden eruit",
+            "body": "hij wacht nooit op zijn beurt",
+            "cluster": "",
+        },
+        headers={"HX-Request": "true", "HX-Target": "suggestions"},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert f'href="/vragen/{qid}"' in html
+    assert "Dit helpt mij" in html
+    assert re.search(r"Lijkt sterk op je vraag|Misschien relevant", html)
+
+
+def test_no_js_search_first_returns_the_full_page_with_suggestions(client, auth):
+    auth.login("teacher")
+    response = auth.post(
+        "/vraag",
+        {
+            "title": "Kind met woedebuien slaat klasgenoten",
+            "body": "Bij frustratie wordt hij agressief en slaat hij andere kinderen.",
+            "cluster": "",
+            "action": "search",
+        },
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "<html" in html
+    assert "Uit de kennisbank" in html  # the dossier on aggression matches
+    assert "/kennisbank/agressief#" in html
+    assert count(client.application, "questions") == 0
+
+
+def test_posting_a_question(app, client, auth):
+    auth.login("teacher")
+    response = auth.post("/vraag", {**QUESTION, "action": "post"})
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert QUESTION["title"] in page
+    assert "staat uit bij je collega" in page
+    assert count(app, "questions") == 1
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"title": ""}, "Schrijf je vraag in één zin."),
+        ({"body": ""}, "Beschrijf de situatie in de klas."),
+        ({"title": "x" * 161}, "Houd de korte vraag tussen 10 en 160 tekens."),
+        ({"body": "y" * 5001}, "Beschrijf de situatie in 20 tot 5000 tekens."),
+        ({"cluster": ""}, "Kies over welk soort gedrag je vraag gaat."),
+        ({"cluster": "onzin"}, "Ongeldige keuze."),
+    ],
+)
+def test_bad_questions_get_a_dutch_message_and_change_nothing(app, client, auth, fields, message):
+    auth.login("teacher")
+    response = auth.post("/vraag", {**QUESTION, **fields, "action": "post"})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert message in html
+    assert 'class="error"' in html
+    assert count(app, "questions") == 0
+
+
+def test_dit_helpt_mij_is_counted_and_posts_nothing(app, client, auth):
+    auth.login("teacher")
+    response = auth.post("/vraag/helpt", {"hit": "dossier:agressief#wat-kun-je-doen", **QUESTION})
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/kennisbank/agressief")
+    htmx = auth.post("/vraag/helpt", {"hit": "case:1"}, headers={"HX-Request": "true"})
+    assert "Fijn dat dit je verder helpt" in htmx.get_data(as_text=True)
+    assert count(app, "suggestion_helped") == 2
+    assert count(app, "questions") == 0
+    assert auth.post("/vraag/helpt", {"hit": "iets:raars"}).status_code == 400
+    assert count(app, "suggestion_helped") == 2
+
+
+# ---- the region's questions ---------------------------------------------------------------
+
+
+def test_open_questions_unanswered_first_and_filter_by_cluster(app, client, auth):
+    answered = ask(app, title="Vraag met al een antwoord erbij, over druk gedrag")
+    answer(app, answered)
+    unanswered = ask(
+        app, title="Vraag zonder antwoord, over angstig gedrag", cluster="angstig-teruggetrokken"
+    )
+    auth.login("teacher2")
+    html = client.get("/vragen").get_data(as_text=True)
+    assert html.index(f"/vragen/{unanswered}") < html.index(f"/vragen/{answered}")
+    assert "nog geen antwoord" in html
+    filtered = client.get("/vragen?cluster=angstig-teruggetrokken").get_data(as_text=True)
+    assert f"/vragen/{unanswered}" in filtered and f"/vragen/{answered}" not in filtered
+
+
+def test_answering_says_what_it_offers(app, client, auth):
+    qid = ask(app)
+    auth.login("teacher2")
+    response = auth.post(f"/vragen/{qid}/antwoord", {"kind": "experience", "body": ANSWER})
+    assert response.status_code == 302
+    html = client.get(f"/vragen/{qid}").get_data(as_text=True)
+    assert "Eigen ervaring" in html and "beurtkaartjes" in html
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"kind": "idea", "body": ""},
+        {"kind": "idea", "body": "z" * 5001},
+        {"kind": "x", "body": ANSWER},
+    ],
+)
+def test_bad_answers_change_nothing(app, client, auth, data):
+    qid = ask(app)
+    auth.login("teacher2")
+    response = auth.post(f"/vragen/{qid}/antwoord", data)
+    assert response.status_code == 400
+    assert count(app, "answers") == 0
+
+
+def test_unknown_question_is_404(client, auth):
+    auth.login("teacher")
+    assert client.get("/vragen/999").status_code == 404
+    assert auth.post("/vragen/999/antwoord", {"kind": "idea", "body": ANSWER}).status_code == 404
+    assert auth.post("/vragen/999/meest-behulpzaam", {"answer_id": "1"}).status_code == 404
+
+
+def test_only_the_asker_marks_the_most_helpful_answer(app, client, auth):
+    qid = ask(app, who="teacher")
+    aid = answer(app, qid, who="teacher2")
+    auth.login("teacher2")
+    response = auth.post(f"/vragen/{qid}/meest-behulpzaam", {"answer_id": aid})
+    assert response.status_code == 403
+    assert "Alleen wie de vraag stelde" in response.get_data(as_text=True)
+    with app.app_context():
+        assert cases.get_question(get_db(), qid)["status"] == "open"
+
+
+def test_an_answer_of_another_question_cannot_be_marked(app, client, auth):
+    qid = ask(app)
+    other = ask(app, title="Een heel andere vraag over iets anders")
+    aid = answer(app, other)
+    auth.login("teacher")
+    assert auth.post(f"/vragen/{qid}/meest-behulpzaam", {"answer_id": aid}).status_code == 404
+    assert auth.post(f"/vragen/{qid}/meest-behulpzaam", {"answer_id": "abc"}).status_code == 400
+
+
+def test_most_helpful_answer_makes_a_resolved_case_that_is_found_next_time(app, client, auth):
+    qid = ask(app)
+    answer(app, qid, body="Misschien kun je eens met de ib'er praten over dit gedrag.")
+    best = answer(app, qid, who="expert")
+    auth.login("teacher")
+    response = auth.post(f"/vragen/{qid}/meest-behulpzaam", {"answer_id": best})
+    assert response.status_code == 302
+    html = client.get(f"/vragen/{qid}").get_data(as_text=True)
+    assert "Meest behulpzaam" in html and "opgelost" in html
+    assert html.index("beurtkaartjes") < html.index("ib&#39;er praten")
+    # The very next similar question finds it, without any rebuild.
+    with app.app_context():
+        hits = get_index().search(
+            get_db().conn,
+            "knul in groep 5 flapt alles eruit en wacht nooit op zijn beurt",
+            k=3,
+            kind="case",
+        )
+    assert hits[0].target == str(qid)
+    assert f'href="/vragen/{qid}"' in client.get("/casussen").get_data(as_text=True)
