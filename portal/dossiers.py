@@ -33,7 +33,8 @@ class Section:
 
     @property
     def plain(self) -> str:
-        text = re.sub(r"[*_`>#]+", "", self.markdown)
+        text = re.sub(r"^\s*(?:[-*+]|\d+\.)\s+", "", self.markdown, flags=re.MULTILINE)
+        text = re.sub(r"[*_`>#]+", "", text)
         return re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
 
 

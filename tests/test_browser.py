@@ -1,0 +1,147 @@
+"""The whole loop in the real browser (Debian's Chromium driven by Playwright)."""
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from .conftest import PASSWORD, USERS
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(os.environ.get("PORTAL_TEST_ARTIFACTS", Path(__file__).parent.parent / "test-artifacts"))
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
+]
+
+
+@pytest.fixture
+def live_server(app):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+def login(page, base, who):
+    page.goto(f"{base}/login")
+    page.fill("#email", USERS[who][0])
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def logout(page):
+    page.click("form.logout button")
+    page.wait_for_selector("#email")
+
+
+def shot(page, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("size", [(360, 640), (1280, 800)], ids=["phone", "laptop"])
+def test_the_whole_loop(live_server, browser, size):
+    base = live_server
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]}, locale="nl-NL")
+    page = context.new_page()
+    tag = f"{size[0]}x{size[1]}"
+
+    # A teacher types a question and sees suggestions appear without a page reload.
+    login(page, base, "teacher")
+    page.click("text=Vraag stellen")
+    page.fill("#title", "Jongen in groep 6 is agressief en slaat klasgenoten")
+    page.type("#body", "Als hij boos wordt slaat en schopt hij andere kinderen op het plein.", delay=5)
+    page.wait_for_selector("#suggestions .hit")
+    assert page.url == f"{base}/vraag"
+    assert page.locator("#suggestions .closeness").first.inner_text() in (
+        "LIJKT STERK OP JE VRAAG",
+        "MISSCHIEN RELEVANT",
+    )
+    shot(page, f"{tag}-1-suggestions")
+
+    # Nothing fits well enough: she posts it to her colleagues.
+    page.select_option("#cluster", "agressief")
+    page.click("button[value=post]")
+    page.wait_for_selector("text=staat uit bij je collega")
+    question_url = page.url
+    logout(page)
+
+    # A colleague sees it among the open questions and answers with an idea.
+    login(page, base, "teacher2")
+    page.click("nav >> text=Open vragen")
+    page.click("text=Jongen in groep 6 is agressief")
+    page.check("input[value=experience]")
+    page.fill(
+        "#body",
+        "Bij ons werkte een vaste afkoelplek met een time-timer: hij mocht er zelf heen als hij "
+        "voelde dat het te veel werd, en daarna bespraken we het kort.",
+    )
+    page.click("text=Plaats antwoord")
+    page.wait_for_selector("text=Je antwoord staat bij de vraag")
+    shot(page, f"{tag}-2-answered")
+    logout(page)
+
+    # The asker marks it as the most helpful answer: the question becomes a resolved case.
+    login(page, base, "teacher")
+    page.goto(question_url)
+    page.click("text=Dit hielp het meest")
+    page.wait_for_selector("text=Meest behulpzaam")
+    assert "opgelost" in page.inner_text(".question")
+    shot(page, f"{tag}-3-resolved")
+
+    # The next similar question finds it among the suggestions.
+    page.goto(f"{base}/vraag")
+    page.type("#body", "Een leerling in mijn groep slaat en schopt zijn klasgenoten als hij kwaad is", delay=5)
+    href = f"a[href='{question_url.removeprefix(base)}']"
+    page.locator(f"#suggestions {href}").wait_for()
+    shot(page, f"{tag}-4-found-again")
+
+    # "Dit helpt mij" is counted in place, and nothing is posted.
+    hit = page.locator("#suggestions .hit", has=page.locator(href))
+    hit.locator("button.helped").click()
+    page.wait_for_selector("text=Fijn dat dit je verder helpt")
+    context.close()
+
+
+def test_ask_page_works_without_javascript(live_server, browser):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 640})
+    page = context.new_page()
+    login(page, live_server, "teacher")
+    page.goto(f"{live_server}/vraag")
+    page.fill("#title", "Meisje is erg angstig en stil in de klas")
+    page.fill("#body", "Ze zegt bijna niets, durft geen vragen te stellen en huilt soms bij toetsen.")
+    page.click("text=Zoek eerst")
+    page.wait_for_selector("#suggestions .hit")
+    assert page.input_value("#title") == "Meisje is erg angstig en stil in de klas"
+    shot(page, "360x640-nojs-search-first")
+    page.locator("#suggestions button.helped").first.click()
+    page.wait_for_selector("text=Fijn dat dit je verder helpt")
+    context.close()
