@@ -404,12 +404,18 @@ class SearchIndex:
         return self.embedder.embed_queries([(query or "").strip()[: textmod.MAX_QUERY_CHARS]])[0]
 
     def search(
-        self, conn, query: str, k: int = 5, kind: str | None = None, query_vector=None
+        self,
+        conn,
+        query: str,
+        k: int = 5,
+        kind: str | None = None,
+        query_vector=None,
+        mode: str = "fused",
     ) -> list[Hit]:
         """Return the best ``k`` documents for a query, best first (fused ranking).
 
         Pass ``query_vector`` (from ``embed_query``) to search several kinds with one
-        embedding.
+        embedding. ``mode`` "dense" or "keyword" uses one method alone (for evaluation).
         """
         query = (query or "").strip()[: textmod.MAX_QUERY_CHARS]
         kinds = KINDS if kind is None else (kind,)
@@ -430,9 +436,13 @@ class SearchIndex:
                         dense[int(doc_id)] = (0, float(sim))
             ordered = sorted(dense.items(), key=lambda kv: -kv[1][1])
             dense = {doc_id: (rank, sim) for rank, (doc_id, (_, sim)) in enumerate(ordered)}
-            keyword = self._keyword(conn, query, kinds)
+            keyword = self._keyword(conn, query, kinds) if mode != "dense" else []
+            if mode == "keyword":
+                dense_for_fusion = {}
+            else:
+                dense_for_fusion = dense
             fused: dict[int, float] = {}
-            for doc_id, (rank, _) in dense.items():
+            for doc_id, (rank, _) in dense_for_fusion.items():
                 fused[doc_id] = fused.get(doc_id, 0.0) + 1.0 / (RRF_K + rank + 1)
             for rank, doc_id in enumerate(keyword):
                 fused[doc_id] = fused.get(doc_id, 0.0) + 1.0 / (RRF_K + rank + 1)

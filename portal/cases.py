@@ -3,7 +3,7 @@
 import json
 from collections.abc import Callable, Iterable
 
-from index import Doc
+from index.documents import case_document
 
 from .accounts import import_account, now
 from .db import transaction
@@ -18,7 +18,6 @@ CLUSTERS = {
 ANSWER_KINDS = {"idea": "Een idee", "source": "Een bron", "experience": "Eigen ervaring"}
 # (min, max) characters per field.
 LIMITS = {"title": (10, 160), "body": (20, 5000), "answer": (10, 5000)}
-SNIPPET_CHARS = 260
 
 
 class CaseError(ValueError):
@@ -27,14 +26,6 @@ class CaseError(ValueError):
     def __init__(self, message: str, status: int = 400):
         super().__init__(message)
         self.status = status
-
-
-def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0]
-    return cut + " …"
 
 
 # ---- reading ------------------------------------------------------------------------------
@@ -191,19 +182,14 @@ def record_helped(db, user_id: int, kind: str, target: str) -> None:
 # ---- the index's view of a case -----------------------------------------------------------
 
 
-def case_doc(question: dict, best_answer: str) -> Doc:
+def case_doc(question: dict, best_answer: str):
     """What the index knows of a resolved case: question and the answer that helped."""
-    return Doc(
-        kind="case",
-        target=str(question["id"]),
-        ref=question.get("ref"),
-        title=question["title"],
-        text=f"{question['body']}\n{best_answer}",
-        snippet=snippet(best_answer),
+    return case_document(
+        question["id"], question["title"], question["body"], best_answer, question.get("ref")
     )
 
 
-def all_case_docs(db) -> list[Doc]:
+def all_case_docs(db) -> list:
     rows = db.query(
         "SELECT q.id, q.ref, q.title, q.body, a.body AS best FROM questions q "
         "JOIN answers a ON a.id = q.best_answer_id WHERE q.status = 'resolved' ORDER BY q.id"
@@ -279,14 +265,7 @@ def import_cases(
     new = [c for c in cases if not c.get("ref") or c["ref"] not in existing]
     author = import_account(db)
     docs = [
-        Doc(
-            kind="case",
-            target="",
-            ref=c.get("ref"),
-            title=c["title"].strip(),
-            text=f"{c['body'].strip()}\n{c['answers'][c['best']]['body'].strip()}",
-            snippet=snippet(c["answers"][c["best"]]["body"]),
-        )
+        case_document("", c["title"], c["body"], c["answers"][c["best"]]["body"], c.get("ref"))
         for c in new
     ]
     vectors = index.embed_docs(docs, progress)

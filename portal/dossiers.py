@@ -11,8 +11,7 @@ import frontmatter
 from markdown_it import MarkdownIt
 
 from index import Doc
-
-from .cases import snippet
+from index.documents import snippet
 
 _AUDIENCE = re.compile(r"^\s*<!--\s*audience:\s*(\w+)\s*-->\s*$", re.MULTILINE)
 # Our own content, still rendered without raw HTML: the kennisbank never carries markup

@@ -2,7 +2,6 @@
 
 import pytest
 
-
 from .test_questions import ANSWER, answer, ask
 
 ROLES = ["anonymous", "teacher", "expert", "parent", "coordinator"]
@@ -24,24 +23,92 @@ def test_an_undeclared_route_is_denied(app, client, auth):
 
 # (method, url template, {role: expected status}); {q} = open question, {r} = resolved case
 MATRIX = [
-    ("GET", "/", {"anonymous": 302, "teacher": 200, "expert": 200, "parent": 200, "coordinator": 200}),
-    ("GET", "/vraag", {"anonymous": 302, "teacher": 200, "expert": 200, "parent": 403, "coordinator": 403}),
-    ("GET", "/vragen", {"anonymous": 302, "teacher": 200, "expert": 200, "parent": 403, "coordinator": 200}),
-    ("GET", "/casussen", {"anonymous": 302, "teacher": 200, "expert": 200, "parent": 200, "coordinator": 200}),
-    ("GET", "/vragen/{q}", {"anonymous": 302, "teacher": 200, "expert": 200, "parent": 404, "coordinator": 200}),
-    ("GET", "/vragen/{r}", {"anonymous": 302, "teacher": 200, "expert": 200, "parent": 200, "coordinator": 200}),
-    ("GET", "/kennisbank", {"anonymous": 302, "teacher": 200, "expert": 200, "parent": 200, "coordinator": 200}),
-    ("GET", "/kennisbank/agressief", {"anonymous": 302, "teacher": 200, "expert": 200, "parent": 200, "coordinator": 200}),
-    ("GET", "/beheer", {"anonymous": 302, "teacher": 403, "expert": 403, "parent": 403, "coordinator": 200}),
+    (
+        "GET",
+        "/",
+        {"anonymous": 302, "teacher": 200, "expert": 200, "parent": 200, "coordinator": 200},
+    ),
+    (
+        "GET",
+        "/vraag",
+        {"anonymous": 302, "teacher": 200, "expert": 200, "parent": 403, "coordinator": 403},
+    ),
+    (
+        "GET",
+        "/vragen",
+        {"anonymous": 302, "teacher": 200, "expert": 200, "parent": 403, "coordinator": 200},
+    ),
+    (
+        "GET",
+        "/casussen",
+        {"anonymous": 302, "teacher": 200, "expert": 200, "parent": 200, "coordinator": 200},
+    ),
+    (
+        "GET",
+        "/vragen/{q}",
+        {"anonymous": 302, "teacher": 200, "expert": 200, "parent": 404, "coordinator": 200},
+    ),
+    (
+        "GET",
+        "/vragen/{r}",
+        {"anonymous": 302, "teacher": 200, "expert": 200, "parent": 200, "coordinator": 200},
+    ),
+    (
+        "GET",
+        "/kennisbank",
+        {"anonymous": 302, "teacher": 200, "expert": 200, "parent": 200, "coordinator": 200},
+    ),
+    (
+        "GET",
+        "/kennisbank/agressief",
+        {"anonymous": 302, "teacher": 200, "expert": 200, "parent": 200, "coordinator": 200},
+    ),
+    (
+        "GET",
+        "/beheer",
+        {"anonymous": 302, "teacher": 403, "expert": 403, "parent": 403, "coordinator": 200},
+    ),
     ("GET", "/robots.txt", dict.fromkeys(ROLES, 200)),
-    ("GET", "/login", {"anonymous": 200, "teacher": 302, "expert": 302, "parent": 302, "coordinator": 302}),
-    ("POST", "/vraag", {"anonymous": 401, "teacher": 200, "expert": 200, "parent": 403, "coordinator": 403}),
-    ("POST", "/vraag/helpt", {"anonymous": 401, "teacher": 302, "expert": 302, "parent": 403, "coordinator": 403}),
-    ("POST", "/vragen/{q}/antwoord", {"anonymous": 401, "teacher": 302, "expert": 302, "parent": 403, "coordinator": 403}),
-    ("POST", "/vragen/{q}/meest-behulpzaam", {"anonymous": 401, "teacher": 302, "expert": 403, "parent": 403, "coordinator": 403}),
-    ("POST", "/beheer/uitnodigen", {"anonymous": 401, "teacher": 403, "expert": 403, "parent": 403, "coordinator": 200}),
-    ("POST", "/beheer/scholen", {"anonymous": 401, "teacher": 403, "expert": 403, "parent": 403, "coordinator": 302}),
-    ("POST", "/beheer/accounts/{u}/actief", {"anonymous": 401, "teacher": 403, "expert": 403, "parent": 403, "coordinator": 302}),
+    (
+        "GET",
+        "/login",
+        {"anonymous": 200, "teacher": 302, "expert": 302, "parent": 302, "coordinator": 302},
+    ),
+    (
+        "POST",
+        "/vraag",
+        {"anonymous": 401, "teacher": 200, "expert": 200, "parent": 403, "coordinator": 403},
+    ),
+    (
+        "POST",
+        "/vraag/helpt",
+        {"anonymous": 401, "teacher": 302, "expert": 302, "parent": 403, "coordinator": 403},
+    ),
+    (
+        "POST",
+        "/vragen/{q}/antwoord",
+        {"anonymous": 401, "teacher": 302, "expert": 302, "parent": 403, "coordinator": 403},
+    ),
+    (
+        "POST",
+        "/vragen/{q}/meest-behulpzaam",
+        {"anonymous": 401, "teacher": 302, "expert": 403, "parent": 403, "coordinator": 403},
+    ),
+    (
+        "POST",
+        "/beheer/uitnodigen",
+        {"anonymous": 401, "teacher": 403, "expert": 403, "parent": 403, "coordinator": 200},
+    ),
+    (
+        "POST",
+        "/beheer/scholen",
+        {"anonymous": 401, "teacher": 403, "expert": 403, "parent": 403, "coordinator": 302},
+    ),
+    (
+        "POST",
+        "/beheer/accounts/{u}/actief",
+        {"anonymous": 401, "teacher": 403, "expert": 403, "parent": 403, "coordinator": 302},
+    ),
 ]
 FORM = {
     "/vraag/helpt": {"hit": "dossier:agressief#wat-kun-je-doen"},
@@ -52,7 +119,9 @@ FORM = {
 }
 
 
-@pytest.mark.parametrize(("method", "template", "expected"), MATRIX, ids=[f"{m} {t}" for m, t, _ in MATRIX])
+@pytest.mark.parametrize(
+    ("method", "template", "expected"), MATRIX, ids=[f"{m} {t}" for m, t, _ in MATRIX]
+)
 def test_role_matrix(app, client, auth, method, template, expected):
     open_q = ask(app, who="teacher")
     resolved = ask(app, who="teacher", title="Een vraag die al opgelost is, over agressie")

@@ -11,7 +11,9 @@ from werkzeug.serving import make_server
 from .conftest import PASSWORD, USERS
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(os.environ.get("PORTAL_TEST_ARTIFACTS", Path(__file__).parent.parent / "test-artifacts"))
+ARTIFACTS = Path(
+    os.environ.get("PORTAL_TEST_ARTIFACTS", Path(__file__).parent.parent / "test-artifacts")
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -78,7 +80,9 @@ def test_the_whole_loop(live_server, browser, size):
     login(page, base, "teacher")
     page.click("text=Vraag stellen")
     page.fill("#title", "Jongen in groep 6 is agressief en slaat klasgenoten")
-    page.type("#body", "Als hij boos wordt slaat en schopt hij andere kinderen op het plein.", delay=5)
+    page.type(
+        "#body", "Als hij boos wordt slaat en schopt hij andere kinderen op het plein.", delay=5
+    )
     page.wait_for_selector("#suggestions .hit")
     assert page.url == f"{base}/vraag"
     assert page.locator("#suggestions .closeness").first.inner_text() in (
@@ -119,7 +123,11 @@ def test_the_whole_loop(live_server, browser, size):
 
     # The next similar question finds it among the suggestions.
     page.goto(f"{base}/vraag")
-    page.type("#body", "Een leerling in mijn groep slaat en schopt zijn klasgenoten als hij kwaad is", delay=5)
+    page.type(
+        "#body",
+        "Een leerling in mijn groep slaat en schopt zijn klasgenoten als hij kwaad is",
+        delay=5,
+    )
     href = f"a[href='{question_url.removeprefix(base)}']"
     page.locator(f"#suggestions {href}").wait_for()
     shot(page, f"{tag}-4-found-again")
@@ -137,7 +145,9 @@ def test_ask_page_works_without_javascript(live_server, browser):
     login(page, live_server, "teacher")
     page.goto(f"{live_server}/vraag")
     page.fill("#title", "Meisje is erg angstig en stil in de klas")
-    page.fill("#body", "Ze zegt bijna niets, durft geen vragen te stellen en huilt soms bij toetsen.")
+    page.fill(
+        "#body", "Ze zegt bijna niets, durft geen vragen te stellen en huilt soms bij toetsen."
+    )
     page.click("text=Zoek eerst")
     page.wait_for_selector("#suggestions .hit")
     assert page.input_value("#title") == "Meisje is erg angstig en stil in de klas"

@@ -44,31 +44,58 @@ def test_create_coordinator(app, runner):
 
 
 def test_invite_prints_a_one_time_link(app, runner, client):
-    result = runner.invoke(args=["users", "invite", "nieuw@school.test", "--role", "teacher", "--school", "De Linde"])
+    result = runner.invoke(
+        args=["users", "invite", "nieuw@school.test", "--role", "teacher", "--school", "De Linde"]
+    )
     assert result.exit_code == 0, result.output
     link = result.output.strip()
     assert link.startswith("http://portal.test/uitnodiging/")
     assert client.get(link.removeprefix("http://portal.test")).status_code == 200
-    bad = runner.invoke(args=["users", "invite", "x@school.test", "--role", "teacher", "--school", "Onbekend"])
+    bad = runner.invoke(
+        args=["users", "invite", "x@school.test", "--role", "teacher", "--school", "Onbekend"]
+    )
     assert bad.exit_code == 1 and "no school named" in bad.output
 
 
 def test_import_cases_then_search(app, runner, tmp_path):
-    other = {**CASE, "ref": "ext-2", "cluster": "agressief", "title": "Jongen schopt tegen tafels als hij boos is",
-             "body": "Bij tegenslag ontploft hij en schopt hij tegen het meubilair.", "best": 1}
-    result = runner.invoke(args=["cases", "import", str(write_jsonl(tmp_path / "c.jsonl", [CASE, other]))])
+    other = {
+        **CASE,
+        "ref": "ext-2",
+        "cluster": "agressief",
+        "title": "Jongen schopt tegen tafels als hij boos is",
+        "body": "Bij tegenslag ontploft hij en schopt hij tegen het meubilair.",
+        "best": 1,
+    }
+    result = runner.invoke(
+        args=["cases", "import", str(write_jsonl(tmp_path / "c.jsonl", [CASE, other]))]
+    )
     assert result.exit_code == 0, result.output
     assert "Imported 2 cases" in result.output
     assert count(app, "SELECT count(*) FROM questions WHERE status = 'resolved'") == 2
 
-    result = runner.invoke(args=["search", "kleuter wil mama niet loslaten bij het afscheid", "--json", "--k", "3", "--kind", "case"])
+    result = runner.invoke(
+        args=[
+            "search",
+            "kleuter wil mama niet loslaten bij het afscheid",
+            "--json",
+            "--k",
+            "3",
+            "--kind",
+            "case",
+        ]
+    )
     hits = json.loads(result.output)
     assert [set(h) for h in hits] == [{"kind", "id", "ref", "title", "score"}] * len(hits)
     assert hits[0]["ref"] == "ext-1" and hits[0]["kind"] == "case"
     assert hits[0]["score"] >= hits[-1]["score"]
 
-    queries = write_jsonl(tmp_path / "q.txt", ["hij schopt tegen de tafel van woede", "afscheid bij de deur is moeilijk"])
-    result = runner.invoke(args=["search", "--queries", str(queries), "--json", "--kind", "case", "--k", "1"])
+    queries = write_jsonl(
+        tmp_path / "q.txt",
+        ["hij schopt tegen de tafel van woede", "afscheid bij de deur is moeilijk"],
+    )
+    result = runner.invoke(
+        args=["search", "--queries", str(queries), "--json", "--kind", "case", "--k", "1"]
+    )
     lines = [json.loads(line) for line in result.output.strip().splitlines()]
     assert [line[0]["ref"] for line in lines] == ["ext-2", "ext-1"]
 
@@ -82,8 +109,14 @@ def test_import_cases_then_search(app, runner, tmp_path):
         ("{not json", "line 2: not valid JSON"),
         (json.dumps({**CASE, "ref": "x", "cluster": "boos"}), "line 2: 'cluster' must be one of"),
         (json.dumps({**CASE, "ref": "x", "best": 5}), "line 2: 'best' must be the index"),
-        (json.dumps({**CASE, "ref": "x", "answers": []}), "line 2: 'answers' must be a non-empty list"),
-        (json.dumps({**CASE, "ref": "x", "title": ""}), "line 2: 'title' must be a non-empty string"),
+        (
+            json.dumps({**CASE, "ref": "x", "answers": []}),
+            "line 2: 'answers' must be a non-empty list",
+        ),
+        (
+            json.dumps({**CASE, "ref": "x", "title": ""}),
+            "line 2: 'title' must be a non-empty string",
+        ),
         (json.dumps(CASE), "line 2: duplicate ref 'ext-1'"),
         ("[1, 2]", "line 2: expected a JSON object"),
     ],

@@ -23,7 +23,12 @@ FILES = sorted(DOSSIER_DIR.glob("*.md"))
 
 def test_one_dossier_per_cluster_at_least():
     clusters = {dossiers.parse_dossier(p).cluster for p in FILES}
-    assert {"druk-impulsief", "informatieverwerking-sociaal", "angstig-teruggetrokken", "agressief"} <= clusters
+    assert {
+        "druk-impulsief",
+        "informatieverwerking-sociaal",
+        "angstig-teruggetrokken",
+        "agressief",
+    } <= clusters
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
@@ -57,7 +62,15 @@ def test_dossier_sections_are_indexed(app, runner):
     import json
 
     hits = json.loads(
-        runner.invoke(args=["search", "wat doe ik met een leerling die heel angstig is", "--json", "--kind", "dossier"]).output
+        runner.invoke(
+            args=[
+                "search",
+                "wat doe ik met een leerling die heel angstig is",
+                "--json",
+                "--kind",
+                "dossier",
+            ]
+        ).output
     )
     assert hits and all(h["kind"] == "dossier" for h in hits)
     assert any(h["ref"] == "angstig-teruggetrokken" for h in hits[:3])
