@@ -2,7 +2,7 @@
 
 from .embedder import DEFAULT_MODEL, Embedder, ModelError, load_embedder
 from .schema import create_schema
-from .search import Doc, Hit, SearchIndex, band_for, write_transaction
+from .search import Doc, Hit, SearchIndex, assign_bands, write_transaction
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -11,7 +11,7 @@ __all__ = [
     "Hit",
     "ModelError",
     "SearchIndex",
-    "band_for",
+    "assign_bands",
     "create_schema",
     "load_embedder",
     "write_transaction",

@@ -15,7 +15,7 @@ import numpy as np
 from .documents import case_document
 from .embedder import Embedder
 from .schema import create_schema
-from .search import SearchIndex
+from .search import SHOW_FROM, SearchIndex, assign_bands
 
 DEFAULT_SET = Path(__file__).parent / "eval"
 MODES = ("keyword", "dense", "fused")
@@ -25,9 +25,11 @@ MODES = ("keyword", "dense", "fused")
 class QueryResult:
     query: str
     expected: str | None
-    ranked: list[str]  # refs, best first
-    top_cosine: float  # the best dense similarity among the shown hits
-    expected_cosine: float | None
+    hits: list  # index.Hit, best first
+
+    @property
+    def ranked(self) -> list[str]:
+        return [h.ref for h in self.hits]
 
 
 def load_set(directory: Path = DEFAULT_SET) -> tuple[list[dict], list[dict]]:
@@ -58,17 +60,7 @@ def run_queries(conn, index, queries, mode: str, k: int = 10) -> list[QueryResul
     for q in queries:
         qvec = index.embed_query(q["query"])
         hits = index.search(conn, q["query"], k=k, kind="case", query_vector=qvec, mode=mode)
-        refs = [h.ref for h in hits]
-        cos = {h.ref: h.cosine for h in hits}
-        results.append(
-            QueryResult(
-                query=q["query"],
-                expected=q.get("expected"),
-                ranked=refs,
-                top_cosine=max((h.cosine for h in hits[:5]), default=0.0),
-                expected_cosine=cos.get(q.get("expected")),
-            )
-        )
+        results.append(QueryResult(q["query"], q.get("expected"), hits))
     return results
 
 
@@ -84,31 +76,28 @@ def quality(results: list[QueryResult]) -> dict:
     }
 
 
-def nothing_fits(results: list[QueryResult], threshold: float) -> dict:
-    """At a display threshold: how often the right case is shown, how often noise is hidden."""
+def nothing_fits(results: list[QueryResult], show_from: float = SHOW_FROM) -> dict:
+    """With the bands a teacher sees: is the right case shown, is noise hidden?"""
     answerable = [r for r in results if r.expected]
     none = [r for r in results if not r.expected]
-    shown_right = sum(
-        1
-        for r in answerable
-        if r.expected in r.ranked[:5] and (r.expected_cosine or 0) >= threshold
-    )
-    hidden_noise = sum(1 for r in none if r.top_cosine < threshold)
+    shown_right = strong = strong_right = hidden = 0
+    shown_counts = []
+    for r in results:
+        shown = [h for h in assign_bands(r.hits[:5], show_from) if h.band]
+        if r.expected:
+            shown_counts.append(len(shown))
+            shown_right += any(h.ref == r.expected for h in shown)
+        else:
+            hidden += not shown
+        strong += sum(1 for h in shown if h.band == "strong")
+        strong_right += sum(1 for h in shown if h.band == "strong" and h.ref == r.expected)
     return {
-        "threshold": threshold,
+        "show_from": show_from,
         "right_case_shown": shown_right / (len(answerable) or 1),
-        "nothing_shown_when_nothing_fits": hidden_noise / (len(none) or 1),
+        "nothing_shown_when_nothing_fits": hidden / (len(none) or 1),
+        "shown_per_question": float(np.mean(shown_counts)) if shown_counts else 0.0,
+        "strong_precision": strong_right / strong if strong else 0.0,
     }
-
-
-def best_threshold(results: list[QueryResult]) -> dict:
-    """The display threshold that maximises the mean of both rates (balanced accuracy)."""
-    grid = np.round(np.arange(0.75, 0.95, 0.0025), 4)
-    scored = [nothing_fits(results, float(t)) for t in grid]
-    return max(
-        scored,
-        key=lambda s: (s["right_case_shown"] + s["nothing_shown_when_nothing_fits"], -s["threshold"]),
-    )
 
 
 def evaluate(embedder: Embedder, directory: Path = DEFAULT_SET) -> dict:
@@ -121,7 +110,10 @@ def evaluate(embedder: Embedder, directory: Path = DEFAULT_SET) -> dict:
         for mode in MODES:
             report[mode] = quality(run_queries(conn, index, paraphrases, mode))
         fused_all = run_queries(conn, index, queries, "fused")
-        report["nothing_fits"] = best_threshold(fused_all)
+        report["nothing_fits"] = nothing_fits(fused_all)
+        report["show_from_tradeoff"] = [
+            nothing_fits(fused_all, t) for t in (0.86, 0.87, 0.875, 0.88, 0.885, 0.89, 0.90)
+        ]
         conn.close()
     return report
 
@@ -134,10 +126,16 @@ def format_report(report: dict) -> str:
     for mode in MODES:
         r = report[mode]
         lines.append(f"{mode:<10}{r['recall@1']:>10.3f}{r['recall@5']:>10.3f}{r['mrr']:>8.3f}")
-    nf = report["nothing_fits"]
+    lines.append("nothing fits (fused, top 5, bands as shown to a teacher):")
     lines.append(
-        f"nothing fits: at cosine >= {nf['threshold']:.4f} the right case is shown for "
-        f"{nf['right_case_shown']:.1%} of answerable queries, and nothing is shown for "
-        f"{nf['nothing_shown_when_nothing_fits']:.1%} of queries no case answers"
+        f"{'show_from':>10}{'right shown':>13}{'none hidden':>13}{'shown/q':>9}{'strong prec':>13}"
     )
+    chosen = report["nothing_fits"]["show_from"]
+    for nf in report["show_from_tradeoff"]:
+        mark = "  <- portal" if abs(nf["show_from"] - chosen) < 1e-9 else ""
+        lines.append(
+            f"{nf['show_from']:>10.3f}{nf['right_case_shown']:>13.3f}"
+            f"{nf['nothing_shown_when_nothing_fits']:>13.3f}{nf['shown_per_question']:>9.2f}"
+            f"{nf['strong_precision']:>13.3f}{mark}"
+        )
     return "\n".join(lines)

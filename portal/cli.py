@@ -158,6 +158,23 @@ def index_rebuild():
     click.echo(f"Rebuilt the index: {count} documents with {get_index().embedder.model_id}.")
 
 
+@index_cli.command("evaluate")
+@click.option(
+    "--set",
+    "set_dir",
+    type=click.Path(exists=True, file_okay=False),
+    default=None,
+    help="A directory with cases.jsonl and queries.jsonl (default: index/eval).",
+)
+@click.option("--json", "as_json", is_flag=True)
+def index_evaluate(set_dir, as_json):
+    """Measure recall@1, recall@5, MRR and "nothing fits" on a labelled set."""
+    from index.evaluate import DEFAULT_SET, evaluate, format_report
+
+    report = evaluate(get_index().embedder, set_dir or DEFAULT_SET)
+    click.echo(json.dumps(report) if as_json else format_report(report))
+
+
 @index_cli.command("status")
 @click.option("--json", "as_json", is_flag=True)
 def index_status(as_json):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from flask import current_app
 
 from index import SearchIndex, load_embedder
+from index.search import DOSSIER_SHOW_FROM
 
 from . import dossiers
 from .db import get_db, transaction
@@ -51,7 +52,7 @@ class Suggestions:
         return bool(self.cases or self.dossiers)
 
 
-def suggest(text: str, cases: int = 4, sections: int = 3) -> Suggestions:
+def suggest(text: str, cases: int = 4, sections: int = 2) -> Suggestions:
     """Find resolved cases and dossier sections that look like a question.
 
     Only matches in a band ("strong" or "maybe") are returned: showing nothing beats
@@ -63,8 +64,13 @@ def suggest(text: str, cases: int = 4, sections: int = 3) -> Suggestions:
     if not text.strip():
         return Suggestions([], [])
     qvec = index.embed_query(text)
-    found = {
-        kind: [h for h in index.search(db.conn, text, k=k, kind=kind, query_vector=qvec) if h.band]
-        for kind, k in (("case", cases), ("dossier", sections))
-    }
-    return Suggestions(found["case"], found["dossier"])
+    case_hits = index.search(db.conn, text, k=cases, kind="case", query_vector=qvec)
+    section_hits, seen = [], set()
+    for hit in index.search(db.conn, text, k=12, kind="dossier", query_vector=qvec):
+        # One section per dossier: the best one, so the teacher sees different dossiers.
+        if hit.ref in seen or hit.score < DOSSIER_SHOW_FROM:
+            continue
+        seen.add(hit.ref)
+        hit.band = "maybe"
+        section_hits.append(hit)
+    return Suggestions([h for h in case_hits if h.band], section_hits[:sections])

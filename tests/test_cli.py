@@ -164,3 +164,18 @@ def test_demo_create_fills_an_empty_region_only(tmp_path, embedder):
         assert db.execute("SELECT count(*) FROM questions WHERE status = 'open'").fetchone()[0] == 8
     again = runner.invoke(args=["demo", "create"])
     assert again.exit_code == 1 and "already has accounts" in again.output
+
+
+def test_index_evaluate_meets_the_quality_targets(runner):
+    """Fused ranking must beat both single methods and reach the issue's targets."""
+    result = runner.invoke(args=["index", "evaluate", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    fused, dense, keyword = report["fused"], report["dense"], report["keyword"]
+    assert report["queries"] >= 150 and report["cases"] >= 60
+    assert fused["recall@5"] >= 0.90 and fused["mrr"] >= 0.75
+    for single in (dense, keyword):
+        assert fused["mrr"] > single["mrr"] and fused["recall@5"] > single["recall@5"]
+    nothing = report["nothing_fits"]
+    assert nothing["nothing_shown_when_nothing_fits"] >= 0.7
+    assert nothing["strong_precision"] >= 0.8
