@@ -17,7 +17,12 @@ CREATE TABLE IF NOT EXISTS search_docs (
     UNIQUE (kind, target)
 );
 CREATE INDEX IF NOT EXISTS search_docs_seq ON search_docs (seq);
-CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5 (stems, tokenize = 'unicode61');
+-- One column per kind: a column filter selects the kind inside FTS5, with no join.
+CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5 (
+    stems_case, stems_dossier, tokenize = 'unicode61'
+);
+-- Document frequency per stem, to leave out terms that are in most documents.
+CREATE VIRTUAL TABLE IF NOT EXISTS search_vocab USING fts5vocab (search_fts, 'row');
 -- Removals since some seq, so every process can drop them from its in-memory index.
 CREATE TABLE IF NOT EXISTS search_removed (
     seq INTEGER PRIMARY KEY,

@@ -28,6 +28,11 @@ from .embedder import Embedder
 log = logging.getLogger(__name__)
 
 KINDS = ("case", "dossier")
+# Keyword terms in more than this share of documents are left out once the index holds at
+# least COMMON_TERM_MIN_DOCS documents (bench/: p95 latency at 100k cases).
+COMMON_TERM_SHARE = 0.1
+COMMON_TERM_MIN_DOCS = 2000
+POSTINGS_BUDGET = 20000
 # Fusion, chosen on the evaluation set (docs/RETRIEVAL.md): the dense cosine plus a small,
 # saturating bonus for keyword relevance. It beat reciprocal rank fusion, which let weak
 # keyword matches push good dense matches down.
@@ -173,6 +178,9 @@ class SearchIndex:
         self._faiss: dict[str, faiss.Index] | None = None
         self._seq = -1
         self._lock = threading.RLock()
+        # One query at a time per worker: OpenMP threads only add overhead here (bench/:
+        # 7 ms instead of 13 ms for one query over 100k vectors on 2 cores).
+        faiss.omp_set_num_threads(1)
 
     # ---- files -------------------------------------------------------------------------
 
@@ -359,13 +367,17 @@ class SearchIndex:
         doc_id = row[0]
         conn.execute("DELETE FROM search_fts WHERE rowid = ?", (doc_id,))
         conn.execute(
-            "INSERT INTO search_fts (rowid, stems) VALUES (?, ?)",
+            f"INSERT INTO search_fts (rowid, stems_{doc.kind}) VALUES (?, ?)",  # noqa: S608
             (doc_id, textmod.stem_string(doc.title + "\n" + doc.text)),
         )
         return doc_id
 
     def remove(self, conn, kind: str, targets: Iterable[str]) -> int:
-        """Remove documents by target; return how many were removed."""
+        """Remove documents by target; return how many were removed.
+
+        Inside the caller's transaction the in-memory index is left alone until the next
+        search, so a rollback cannot leave it out of step with the database.
+        """
         removed = 0
         with write_transaction(conn):
             for target in targets:
@@ -380,7 +392,8 @@ class SearchIndex:
                         (_next_seq(conn), row[0], kind),
                     )
                     removed += 1
-        self.refresh(conn)
+        if not conn.in_transaction:
+            self.refresh(conn)
         return removed
 
     def targets(self, conn, kind: str) -> set[str]:
@@ -468,7 +481,11 @@ class SearchIndex:
                     if doc_id >= 0:
                         dense[int(doc_id)] = float(sim)
                         kind_of[int(doc_id)] = kd
-            keyword = {} if mode == "dense" else self._keyword(conn, query, kinds)
+            keyword: dict[int, tuple[float, str]] = {}
+            if mode != "dense":
+                terms = self._selective_terms(conn, textmod.query_stems(query))
+                for kd in kinds:
+                    keyword.update(self._keyword(conn, terms, kd))
             # Every candidate gets its cosine, also the ones only keyword search found.
             cosine = dict(dense)
             for doc_id, (_, kd) in keyword.items():
@@ -484,24 +501,45 @@ class SearchIndex:
         best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[: max(k, 2)]
         return assign_bands(self._hits(conn, best, cosine, dense, keyword))[:k]
 
-    def _keyword(self, conn, query: str, kinds) -> dict[int, tuple[float, str]]:
-        """Return {doc id: (relevance, kind)} of the best keyword matches, best first.
+    def _keyword(self, conn, terms: list[str], kind: str) -> dict[int, tuple[float, str]]:
+        """Return {doc id: (relevance, kind)} of the best keyword matches of one kind.
 
         Relevance is FTS5's bm25 with the sign flipped: higher is better.
         """
-        match = textmod.fts_query(query)
-        if match is None:
+        match = textmod.fts_match(terms)
+        if match is None or kind not in KINDS:
             return {}
-        # Only '?' marks are formatted into the SQL; every value is a parameter.
-        marks = ",".join("?" * len(kinds))
-        sql = (
-            "SELECT f.rowid, -bm25(search_fts), d.kind "  # noqa: S608
-            "FROM search_fts f JOIN search_docs d ON d.id = f.rowid "
-            f"WHERE search_fts MATCH ? AND d.kind IN ({marks}) "
-            "ORDER BY bm25(search_fts) LIMIT ?"
+        rows = conn.execute(
+            "SELECT rowid, -bm25(search_fts) FROM search_fts WHERE search_fts MATCH ? "
+            "ORDER BY bm25(search_fts) LIMIT ?",
+            (f"{{stems_{kind}}} : ({match})", CANDIDATES),
         )
-        rows = conn.execute(sql, (match, *kinds, CANDIDATES))  # noqa: S608
-        return {r[0]: (r[1], r[2]) for r in rows}
+        return {r[0]: (r[1], kind) for r in rows}
+
+    def _selective_terms(self, conn, terms: list[str]) -> list[str]:
+        """Leave out terms found in many documents of a large index.
+
+        Such terms ("groep", "klas") add almost nothing to bm25 but make FTS5 score nearly
+        every row: at 100k cases they were most of a suggestion's time. The rarest terms,
+        which carry the keyword signal, are kept.
+        """
+        if len(terms) < 2:
+            return terms
+        total = sum(self._faiss[k].ntotal for k in KINDS)
+        if total < COMMON_TERM_MIN_DOCS:
+            return terms
+        marks = ",".join("?" * len(terms))
+        sql = f"SELECT term, doc FROM search_vocab WHERE term IN ({marks})"  # noqa: S608
+        df = dict(conn.execute(sql, terms))
+        # Rarest terms first, within a budget of postings that FTS5 has to score.
+        kept, postings = [], 0
+        for term in sorted(terms, key=lambda t: df.get(t, 0)):
+            n = df.get(term, 0)
+            if kept and (n > COMMON_TERM_SHARE * total or postings + n > POSTINGS_BUDGET):
+                break
+            kept.append(term)
+            postings += n
+        return kept
 
     def _hits(self, conn, best, cosine, dense, keyword) -> list[Hit]:
         if not best:

@@ -198,17 +198,26 @@ def stem_string(text: str) -> str:
     return " ".join(stems(text))
 
 
-def fts_query(text: str) -> str | None:
-    """Build a safe FTS5 OR-query from free text, or None when nothing is left.
-
-    Every term is quoted, so FTS5 syntax in user input is taken literally.
-    """
+def query_stems(text: str) -> list[str]:
+    """Return the distinct stems of a query, in order, at most MAX_QUERY_TERMS."""
     seen: list[str] = []
     for s in stems(text[:MAX_QUERY_CHARS]):
         if s not in seen:
             seen.append(s)
         if len(seen) >= MAX_QUERY_TERMS:
             break
-    if not seen:
-        return None
-    return " OR ".join('"' + s.replace('"', "") + '"' for s in seen)
+    return seen
+
+
+def fts_match(terms: list[str]) -> str | None:
+    """Build a safe FTS5 OR-query from stems, or None when there are none.
+
+    Every term is quoted, so FTS5 syntax in user input is taken literally.
+    """
+    quoted = ['"' + t.replace('"', "") + '"' for t in terms if t.replace('"', "")]
+    return " OR ".join(quoted) if quoted else None
+
+
+def fts_query(text: str) -> str | None:
+    """Build a safe FTS5 OR-query from free text, or None when nothing is left."""
+    return fts_match(query_stems(text))

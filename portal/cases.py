@@ -168,6 +168,47 @@ def _answer_body(db, answer_id: int) -> str:
     return db.execute("SELECT body FROM answers WHERE id = ?", [answer_id]).fetchone()[0]
 
 
+def can_edit(question: dict, user) -> bool:
+    """The asker edits her own question; the coordinator moderates every question."""
+    return user.role == "coordinator" or (
+        user.role in ("teacher", "expert") and question["author_id"] == user.id
+    )
+
+
+def update_question(db, index, question_id: int, title: str, body: str) -> None:
+    """Edit a question; a resolved case is re-indexed in the same transaction."""
+    question = get_question(db, question_id)
+    if question is None:
+        raise CaseError("Deze vraag bestaat niet (meer).", 404)
+    title = _check_length("title", title, "Je korte vraag")
+    body = _check_length("body", body, "Je beschrijving")
+    doc = vectors = None
+    if question["status"] == "resolved":
+        doc = case_doc(
+            {**question, "title": title, "body": body}, _answer_body(db, question["best_answer_id"])
+        )
+        vectors = index.embed_docs([doc])
+    with transaction(db.conn):
+        db.conn.execute(
+            "UPDATE questions SET title = ?, body = ? WHERE id = ?", (title, body, question_id)
+        )
+        if doc is not None:
+            index.write_docs(db.conn, [doc], vectors)
+    index.refresh(db.conn)
+
+
+def delete_question(db, index, question_id: int) -> None:
+    """Delete a question with its answers; it leaves the index in the same transaction."""
+    if get_question(db, question_id) is None:
+        raise CaseError("Deze vraag bestaat niet (meer).", 404)
+    with transaction(db.conn):
+        db.conn.execute("UPDATE questions SET best_answer_id = NULL WHERE id = ?", (question_id,))
+        db.conn.execute("DELETE FROM answers WHERE question_id = ?", (question_id,))
+        db.conn.execute("DELETE FROM questions WHERE id = ?", (question_id,))
+        index.remove(db.conn, "case", [str(question_id)])
+    index.refresh(db.conn)
+
+
 def record_helped(db, user_id: int, kind: str, target: str) -> None:
     """Count that a suggestion answered a teacher's question (nothing is posted)."""
     if kind not in ("case", "dossier") or not target or len(target) > 200:

@@ -67,6 +67,11 @@ class AskForm(Form):
     )
 
 
+class EditQuestionForm(Form):
+    title = AskForm.title
+    body = AskForm.body
+
+
 class AnswerForm(Form):
     kind = RadioField(
         "Wat bied je aan?",

@@ -6,7 +6,7 @@ from flask_login import current_user
 from . import cases
 from .access import COLLEAGUES, EVERYONE, STAFF, allow
 from .db import get_db
-from .forms import AnswerForm, EmptyForm
+from .forms import AnswerForm, EditQuestionForm, EmptyForm
 from .search import get_index
 
 bp = Blueprint("questions", __name__)
@@ -72,6 +72,7 @@ def _render_detail(question: dict, form: AnswerForm, status: int = 200):
             form=form,
             mark_form=EmptyForm(),
             is_asker=current_user.id == question["author_id"],
+            can_edit=cases.can_edit(question, current_user),
         ),
         status,
     )
@@ -119,3 +120,38 @@ def mark_best(question_id: int):
         return response, exc.status
     flash("Dank je! Je vraag is nu een opgeloste casus en helpt de volgende collega.")
     return redirect(url_for("questions.detail", question_id=question_id))
+
+
+@bp.route("/vragen/<int:question_id>/bewerken", methods=["GET", "POST"])
+@allow(*STAFF)
+def edit(question_id: int):
+    """Let the asker (or the coordinator) correct a question; a resolved case is re-indexed."""
+    question = _question_or_404(question_id)
+    if not cases.can_edit(question, current_user):
+        abort(403)
+    form = EditQuestionForm(data={"title": question["title"], "body": question["body"]})
+    if form.validate_on_submit():
+        try:
+            cases.update_question(
+                get_db(), get_index(), question_id, form.title.data, form.body.data
+            )
+        except cases.CaseError as exc:
+            form.body.errors = [*form.body.errors, str(exc)]
+        else:
+            flash("De vraag is bijgewerkt.")
+            return redirect(url_for("questions.detail", question_id=question_id))
+    status = 400 if form.errors else 200
+    return render_template("questions/edit.html", question=question, form=form), status
+
+
+@bp.route("/vragen/<int:question_id>/verwijderen", methods=["GET", "POST"])
+@allow("coordinator")
+def delete(question_id: int):
+    """Moderation: remove a question, its answers and its place in the index."""
+    question = _question_or_404(question_id)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        cases.delete_question(get_db(), get_index(), question_id)
+        flash("De vraag en de antwoorden zijn verwijderd.")
+        return redirect(url_for("questions.open_list"))
+    return render_template("questions/delete.html", question=question, form=form)

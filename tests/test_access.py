@@ -95,6 +95,26 @@ MATRIX = [
         {"anonymous": 401, "teacher": 302, "expert": 403, "parent": 403, "coordinator": 403},
     ),
     (
+        "GET",
+        "/vragen/{q}/bewerken",
+        {"anonymous": 302, "teacher": 200, "expert": 403, "parent": 403, "coordinator": 200},
+    ),
+    (
+        "POST",
+        "/vragen/{q}/bewerken",
+        {"anonymous": 401, "teacher": 302, "expert": 403, "parent": 403, "coordinator": 302},
+    ),
+    (
+        "GET",
+        "/vragen/{q}/verwijderen",
+        {"anonymous": 302, "teacher": 403, "expert": 403, "parent": 403, "coordinator": 200},
+    ),
+    (
+        "POST",
+        "/vragen/{q}/verwijderen",
+        {"anonymous": 401, "teacher": 403, "expert": 403, "parent": 403, "coordinator": 302},
+    ),
+    (
         "POST",
         "/beheer/uitnodigen",
         {"anonymous": 401, "teacher": 403, "expert": 403, "parent": 403, "coordinator": 200},
@@ -115,6 +135,10 @@ FORM = {
     "/vragen/{q}/antwoord": {"kind": "idea", "body": ANSWER},
     "/beheer/uitnodigen": {"email": "nieuw@school.test", "role": "parent", "school_id": ""},
     "/beheer/scholen": {"name": "Nieuwe School", "kind": "regulier"},
+    "/vragen/{q}/bewerken": {
+        "title": "Een aangepaste vraag over druk gedrag",
+        "body": "Nieuwe beschrijving van de situatie in de klas.",
+    },
     "/beheer/accounts/{u}/actief": {"active": "1"},
 }
 

@@ -226,3 +226,58 @@ def test_most_helpful_answer_makes_a_resolved_case_that_is_found_next_time(app, 
         )
     assert hits[0].target == str(qid)
     assert f'href="/vragen/{qid}"' in client.get("/casussen").get_data(as_text=True)
+
+
+def resolve(app, client, auth, question_id, who="teacher2"):
+    best = answer(app, question_id, who=who)
+    auth.login("teacher")
+    auth.post(f"/vragen/{question_id}/meest-behulpzaam", {"answer_id": best})
+
+
+def case_hits(app, query):
+    with app.app_context():
+        return [h.target for h in get_index().search(get_db().conn, query, k=3, kind="case")]
+
+
+def test_editing_a_resolved_case_updates_the_index(app, client, auth):
+    qid = ask(app)
+    resolve(app, client, auth, qid)
+    response = auth.post(
+        f"/vragen/{qid}/bewerken",
+        {
+            "title": "Meisje in groep 3 durft niet naar de wc te gaan",
+            "body": "Ze houdt haar plas de hele dag op omdat ze bang is voor de toiletten.",
+        },
+    )
+    assert response.status_code == 302
+    assert "durft niet naar de wc" in client.get(f"/vragen/{qid}").get_data(as_text=True)
+    with app.app_context():
+        row = (
+            get_db()
+            .execute("SELECT title, text FROM search_docs WHERE target = ?", [str(qid)])
+            .fetchone()
+        )
+    assert "wc" in row[0] and "roept" not in row[1]
+    assert case_hits(app, "kind is bang voor het toilet op school")[0] == str(qid)
+
+
+def test_deleting_a_case_removes_it_from_suggestions(app, client, auth):
+    qid = ask(app)
+    resolve(app, client, auth, qid)
+    assert str(qid) in case_hits(app, "leerling roept door de instructie heen")
+    auth.login("coordinator")
+    assert "Ja, verwijderen" in client.get(f"/vragen/{qid}/verwijderen").get_data(as_text=True)
+    assert auth.post(f"/vragen/{qid}/verwijderen").status_code == 302
+    assert client.get(f"/vragen/{qid}").status_code == 404
+    assert str(qid) not in case_hits(app, "leerling roept door de instructie heen")
+    assert count(app, "answers") == 0
+
+
+def test_huge_or_odd_search_input_is_handled(client, auth):
+    auth.login("teacher")
+    for body in ["x" * 20000, "😀" * 500, "<img src=x onerror=alert(1)>", "' OR 1=1; --"]:
+        response = auth.post(
+            "/vraag", {"title": "", "body": body, "cluster": ""}, headers={"HX-Request": "true"}
+        )
+        assert response.status_code == 200
+        assert "<img src=x" not in response.get_data(as_text=True)
