@@ -75,3 +75,41 @@ def test_dossier_sections_are_indexed(app, runner):
     assert hits and all(h["kind"] == "dossier" for h in hits)
     assert any(h["ref"] == "angstig-teruggetrokken" for h in hits[:3])
     assert "#" in hits[0]["id"]
+
+
+def test_editing_or_removing_a_dossier_file_updates_the_index(tmp_path, embedder):
+    import shutil
+
+    from portal import create_app
+    from portal.db import get_db
+    from portal.search import ensure_dossiers_indexed, get_index
+
+    folder = tmp_path / "dossiers"
+    shutil.copytree(DOSSIER_DIR, folder)
+    app = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "d"), "DOSSIER_DIR": str(folder)})
+
+    def refs(query):
+        with app.app_context():
+            ensure_dossiers_indexed(get_db())
+            return [h.ref for h in get_index().search(get_db().conn, query, k=5, kind="dossier")]
+
+    assert "agressief" in refs("leerling wordt agressief en slaat")
+    # Edit: a section gets new text, and the index follows without a restart.
+    path = folder / "druk-impulsief.md"
+    text = path.read_text().replace(
+        "## Misverstanden",
+        "## Misverstanden\nEen zebrapad oversteken met de klas vraagt drie begeleiders.\n",
+        1,
+    )
+    path.write_text(text)
+    with app.app_context():
+        ensure_dossiers_indexed(get_db())
+        found = (
+            get_db()
+            .execute("SELECT count(*) FROM search_docs WHERE text LIKE '%zebrapad%'")
+            .fetchone()[0]
+        )
+    assert found == 1
+    # Removal: no hit may point at text that is gone.
+    (folder / "agressief.md").unlink()
+    assert "agressief" not in refs("leerling wordt agressief en slaat")
