@@ -74,12 +74,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(data_dir)
 
-    from . import access, db
+    from . import access, db, security
 
     db.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
     login_manager.init_app(app)
+    security.init_app(app)  # before access: an expired session is ended first
     access.init_app(app)
 
     from . import admin, ask, auth, errors, home, kennisbank, questions
@@ -87,9 +88,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     for module in (auth, home, ask, questions, kennisbank, admin):
         app.register_blueprint(module.bp)
     errors.init_app(app)
+    from .accounts import SCHOOL_KINDS
     from .cases import ANSWER_KINDS, CLUSTERS
+    from .render import render_markdown
 
-    app.jinja_env.globals.update(CLUSTERS=CLUSTERS, ANSWER_KINDS=ANSWER_KINDS)
+    app.jinja_env.globals.update(
+        CLUSTERS=CLUSTERS, ANSWER_KINDS=ANSWER_KINDS, SCHOOL_KINDS=SCHOOL_KINDS
+    )
+    app.jinja_env.filters["md"] = render_markdown
 
     from . import cli
 

@@ -135,6 +135,14 @@ def set_password(db, user_id: int, password: str) -> None:
         )
 
 
+def end_sessions(db, user_id: int) -> None:
+    """End every session of a user by changing the token in their login cookies."""
+    with transaction(db.conn):
+        db.conn.execute(
+            "UPDATE users SET session_token = ? WHERE id = ?", (_new_session_token(), user_id)
+        )
+
+
 def set_active(db, user_id: int, active: bool) -> None:
     """Enable or disable an account; disabling ends every session at once."""
     with transaction(db.conn):

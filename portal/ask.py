@@ -27,7 +27,13 @@ def new():
         wants_post = request.form.get("action") == "post" and not request.htmx
         if wants_post and form.validate_on_submit():
             question_id = cases.create_question(
-                get_db(), current_user.id, form.cluster.data, form.title.data, form.body.data
+                get_db(),
+                current_user.id,
+                form.cluster.data,
+                form.title.data,
+                form.body.data,
+                anonymous=form.anonymous.data,
+                grade_band=form.grade_band.data,
             )
             flash("Je vraag staat uit bij je collega's in de regio.")
             return redirect(url_for("questions.detail", question_id=question_id))

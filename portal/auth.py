@@ -11,12 +11,20 @@ from .accounts import (
     User,
     accept_invitation,
     check_password,
+    end_sessions,
     get_user,
     invitation_by_token,
     invitation_problem,
 )
 from .db import get_db
 from .forms import AcceptForm, EmptyForm, LoginForm
+from .security import (
+    audit,
+    clear_login_failures,
+    login_blocked_for,
+    record_login_failure,
+    start_session_clock,
+)
 
 bp = Blueprint("auth", __name__)
 
@@ -35,6 +43,7 @@ def _start_session(row: dict) -> None:
     session.clear()
     login_user(User(row))
     session.permanent = True
+    start_session_clock()
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -43,17 +52,33 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()
-    error = None
+    error, status = None, 200
     if form.validate_on_submit():
-        row = check_password(get_db(), form.email.data, form.password.data)
+        email = form.email.data
+        wait = login_blocked_for(email)
+        if wait:
+            minutes = max(1, round(wait / 60))
+            error = (
+                "Te veel mislukte pogingen. Probeer het over "
+                f"{minutes} minu{'ut' if minutes == 1 else 'ten'} opnieuw."
+            )
+            audit("login_throttled", detail=f"wait {wait}s")
+            return render_template("auth/login.html", form=form, error=error), 429
+        row = check_password(get_db(), email, form.password.data)
         if row is None:
+            record_login_failure(email)
+            audit("login_failed")
             error = "Dit e-mailadres en wachtwoord horen niet bij elkaar."
         elif not row["active"]:
+            audit("login_disabled_account", subject=f"user:{row['id']}", actor_id=row["id"])
             error = "Dit account is uitgeschakeld. Neem contact op met de coördinator."
         else:
+            clear_login_failures(email)
             _start_session(row)
+            audit("login", subject=f"user:{row['id']}")
             return redirect(_safe_next(request.args.get("next")))
-    status = 200 if error is None and not form.errors else 400
+    if error or form.errors:
+        status = 400
     return render_template("auth/login.html", form=form, error=error), status
 
 
@@ -61,6 +86,9 @@ def login():
 @allow(*EVERYONE)
 def logout():
     EmptyForm()  # CSRF is checked globally; the form only documents the intent
+    # End the session on the server too: a copied cookie is worthless after logout.
+    end_sessions(get_db(), current_user.id)
+    audit("logout", subject=f"user:{current_user.id}")
     logout_user()
     session.clear()
     flash("Je bent uitgelogd.")
@@ -84,6 +112,7 @@ def accept(token: str):
             error = str(exc)
         else:
             _start_session(get_user(db, user_id))
+            audit("account_created", subject=f"user:{user_id}", detail=invitation["role"])
             flash("Welkom! Je account is klaar.")
             return redirect(url_for("home.index"))
     status = 400 if (error or form.errors) else 200

@@ -32,6 +32,7 @@ class CaseError(ValueError):
 
 QUESTION_SELECT = """
 SELECT q.*, u.name AS author_name, u.system AS author_system, s.name AS school_name,
+       s.kind AS school_kind,
        (SELECT count(*) FROM answers a WHERE a.question_id = q.id) AS answer_count
 FROM questions q
 JOIN users u ON u.id = q.author_id
@@ -106,16 +107,28 @@ def _check_length(field: str, text: str, label: str) -> str:
     return text
 
 
-def create_question(db, author_id: int, cluster: str, title: str, body: str) -> int:
+GRADE_BANDS = ("1-2", "3-4", "5-6", "7-8")
+
+
+def create_question(
+    db,
+    author_id: int,
+    cluster: str,
+    title: str,
+    body: str,
+    anonymous: bool = False,
+    grade_band: str | None = None,
+) -> int:
     if cluster not in CLUSTERS:
         raise CaseError("Kies over welk soort gedrag je vraag gaat.")
     title = _check_length("title", title, "Je korte vraag")
     body = _check_length("body", body, "Je beschrijving")
+    grade_band = grade_band if grade_band in GRADE_BANDS else None
     with transaction(db.conn):
         cur = db.conn.execute(
-            "INSERT INTO questions (author_id, cluster, title, body, created_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (author_id, cluster, title, body, now()),
+            "INSERT INTO questions (author_id, cluster, title, body, anonymous, grade_band, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (author_id, cluster, title, body, int(bool(anonymous)), grade_band, now()),
         )
     return cur.lastrowid
 

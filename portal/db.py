@@ -108,8 +108,37 @@ def m0001_initial(db: sqlite_utils.Database) -> None:
     create_schema(db.conn)
 
 
+def m0002_privacy_security(db: sqlite_utils.Database) -> None:
+    run_script(
+        db.conn,
+        """
+        ALTER TABLE questions ADD COLUMN anonymous INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE questions ADD COLUMN grade_band TEXT;
+        -- Security-relevant events. Who did it (an id), never what a pupil is called.
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+            actor_id INTEGER,
+            event TEXT NOT NULL,
+            subject TEXT,
+            detail TEXT
+        );
+        CREATE INDEX audit_log_at ON audit_log (at);
+        -- Failed logins, shared by all workers (per-process memory would not hold).
+        CREATE TABLE login_failures (
+            id INTEGER PRIMARY KEY,
+            account_key TEXT NOT NULL,
+            client_key TEXT NOT NULL,
+            at REAL NOT NULL
+        );
+        CREATE INDEX login_failures_account ON login_failures (account_key, at);
+        """,
+    )
+
+
 MIGRATIONS = [
     ("0001_initial", m0001_initial),
+    ("0002_privacy_security", m0002_privacy_security),
 ]
 
 

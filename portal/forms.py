@@ -1,7 +1,14 @@
 """Forms with their Dutch validation messages (CSRF comes with FlaskForm)."""
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from .cases import ANSWER_KINDS, CLUSTERS, LIMITS
@@ -65,6 +72,18 @@ class AskForm(Form):
         choices=[("", "Kies …"), *CLUSTERS.items()],
         validators=[DataRequired("Kies over welk soort gedrag je vraag gaat.")],
     )
+    grade_band = SelectField(
+        "Groep (mag leeg)",
+        default="",
+        choices=[
+            ("", "—"),
+            ("1-2", "groep 1-2"),
+            ("3-4", "groep 3-4"),
+            ("5-6", "groep 5-6"),
+            ("7-8", "groep 7-8"),
+        ],
+    )
+    anonymous = BooleanField("Vraag anoniem: collega's zien je naam en school niet")
 
 
 class EditQuestionForm(Form):
@@ -112,6 +131,16 @@ class SchoolForm(Form):
         "Naam van de school", [DataRequired("Geef de school een naam."), Length(max=120)]
     )
     kind = SelectField("Soort", choices=[("regulier", "Basisschool"), ("sbo", "SBO"), ("so", "SO")])
+
+
+class RevealForm(Form):
+    reason = StringField(
+        "Waarom moet je weten wie dit vroeg?",
+        [
+            DataRequired("Geef een reden: die wordt vastgelegd."),
+            Length(min=10, max=300, message="Geef een reden van 10 tot 300 tekens."),
+        ],
+    )
 
 
 class EmptyForm(Form):

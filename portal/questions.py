@@ -6,8 +6,9 @@ from flask_login import current_user
 from . import cases
 from .access import COLLEAGUES, EVERYONE, STAFF, allow
 from .db import get_db
-from .forms import AnswerForm, EditQuestionForm, EmptyForm
+from .forms import AnswerForm, EditQuestionForm, EmptyForm, RevealForm
 from .search import get_index
+from .security import audit
 
 bp = Blueprint("questions", __name__)
 
@@ -60,7 +61,7 @@ def _question_or_404(question_id: int) -> dict:
     return question
 
 
-def _render_detail(question: dict, form: AnswerForm, status: int = 200):
+def _render_detail(question: dict, form: AnswerForm, status: int = 200, **extra):
     answers = cases.get_answers(get_db(), question["id"])
     if question["best_answer_id"]:
         answers.sort(key=lambda a: a["id"] != question["best_answer_id"])
@@ -73,6 +74,8 @@ def _render_detail(question: dict, form: AnswerForm, status: int = 200):
             mark_form=EmptyForm(),
             is_asker=current_user.id == question["author_id"],
             can_edit=cases.can_edit(question, current_user),
+            reveal_form=extra.pop("reveal_form", None) or RevealForm(formdata=None),
+            **extra,
         ),
         status,
     )
@@ -155,3 +158,18 @@ def delete(question_id: int):
         flash("De vraag en de antwoorden zijn verwijderd.")
         return redirect(url_for("questions.open_list"))
     return render_template("questions/delete.html", question=question, form=form)
+
+
+@bp.route("/vragen/<int:question_id>/wie-vroeg", methods=["POST"])
+@allow("coordinator")
+def reveal(question_id: int):
+    """Show the coordinator who asked an anonymous question; the act is logged with a reason."""
+    question = _question_or_404(question_id)
+    form = RevealForm()
+    if not question["anonymous"]:
+        abort(400)
+    if not form.validate_on_submit():
+        return _render_detail(question, AnswerForm(formdata=None), 400, reveal_form=form)
+    audit("identity_revealed", subject=f"question:{question_id}", detail=form.reason.data)
+    revealed = {"name": question["author_name"], "school": question["school_name"]}
+    return _render_detail(question, AnswerForm(formdata=None), revealed=revealed)

@@ -1,0 +1,28 @@
+"""User text (questions, answers) as Markdown, sanitised by nh3 before it reaches a page."""
+
+import nh3
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+# Raw HTML in the source is not parsed as HTML (it stays text); nh3 then removes anything
+# outside a small allow-list, so no script, event handler, style or hx-* attribute passes.
+_md = MarkdownIt("commonmark", {"html": False, "breaks": True, "linkify": False})
+_md.disable("image")
+
+TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "blockquote", "code", "pre", "hr"}
+ATTRIBUTES = {"a": {"href"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def render_markdown(text: str | None) -> Markup:
+    """Render user Markdown to safe HTML."""
+    html = _md.render(text or "")
+    clean = nh3.clean(
+        html,
+        tags=TAGS,
+        attributes=ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow ugc",
+        strip_comments=True,
+    )
+    return Markup(clean)  # noqa: S704 - sanitised by nh3 just above
