@@ -3,6 +3,8 @@
 import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
+from functools import cache
+from pathlib import Path
 
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -93,10 +95,26 @@ def check_password(db, email: str, password: str) -> dict | None:
 _DUMMY_HASH = generate_password_hash("not-a-password-of-anyone")
 
 
+@cache
+def common_passwords() -> frozenset[str]:
+    path = Path(__file__).parent / "data" / "veelgebruikte-wachtwoorden.txt"
+    return frozenset(line.strip().lower() for line in path.read_text().splitlines() if line.strip())
+
+
 def validate_password(password: str, email: str = "") -> None:
+    """Refuse short passwords, the most common ones, and the e-mail address itself."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"Kies een wachtwoord van minstens {MIN_PASSWORD_LENGTH} tekens.")
-    if email and password.lower() == email.lower():
+    if len(password) > 200:
+        raise AccountError("Kies een wachtwoord van hoogstens 200 tekens.")
+    if password.lower() in common_passwords():
+        raise AccountError(
+            "Dit wachtwoord staat op de lijst van veelgebruikte wachtwoorden. Kies een ander; "
+            "een zin van een paar woorden is sterk en goed te onthouden."
+        )
+    if email and (
+        password.lower() == email.lower() or password.lower() == email.split("@")[0].lower()
+    ):
         raise AccountError("Je wachtwoord mag niet gelijk zijn aan je e-mailadres.")
 
 
@@ -171,6 +189,11 @@ SCHOOL_KINDS = {"regulier": "basisschool", "sbo": "SBO", "so": "SO"}
 
 def list_schools(db) -> list[dict]:
     return list(db.query("SELECT * FROM schools ORDER BY name"))
+
+
+def school_names(db) -> list[str]:
+    """The region's school names, which the privacy guard looks for."""
+    return [r[0] for r in db.execute("SELECT name FROM schools")]
 
 
 def get_school(db, school_id) -> dict | None:

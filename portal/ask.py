@@ -4,11 +4,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 
-from . import cases
+from . import cases, privacy
 from .access import COLLEAGUES, allow
+from .accounts import school_names
 from .db import get_db
 from .forms import AskForm, EmptyForm
 from .search import Suggestions, suggest
+from .security import audit
 
 bp = Blueprint("ask", __name__, url_prefix="/vraag")
 
@@ -20,23 +22,28 @@ def _query_text(form: AskForm) -> str:
 @bp.route("", methods=["GET", "POST"])
 @allow(*COLLEAGUES)
 def new():
-    """Serve the ask page; a POST searches first or posts, an HTMX POST returns suggestions."""
+    """Serve the ask page; a POST searches first, fixes privacy findings or posts.
+
+    An htmx POST (while typing) returns only the suggestions and the privacy panel.
+    """
     form = AskForm()
-    suggestions, searched = Suggestions([], []), False
+    schools = school_names(get_db())
+    suggestions, searched, warn_on_post = Suggestions([], []), False, False
     if request.method == "POST":
-        wants_post = request.form.get("action") == "post" and not request.htmx
-        if wants_post and form.validate_on_submit():
-            question_id = cases.create_question(
-                get_db(),
-                current_user.id,
-                form.cluster.data,
-                form.title.data,
-                form.body.data,
-                anonymous=form.anonymous.data,
-                grade_band=form.grade_band.data,
+        fix = request.form.get("privacy_fix")
+        if fix and not request.htmx:
+            fixed = privacy.apply_fix(
+                {"title": form.title.data, "body": form.body.data}, fix, schools
             )
-            flash("Je vraag staat uit bij je collega's in de regio.")
-            return redirect(url_for("questions.detail", question_id=question_id))
+            form.title.data, form.body.data = fixed["title"], fixed["body"]
+        action = request.form.get("action")
+        wants_post = action in ("post", "post_anyway") and not fix and not request.htmx
+        if wants_post and form.validate_on_submit():
+            kinds = sorted({ff.finding.kind for ff in _findings(form, schools)})
+            if kinds and action != "post_anyway":
+                warn_on_post = True
+            else:
+                return _post(form, kinds)
         text = _query_text(form)
         searched = len(text) >= 8
         if searched:
@@ -46,11 +53,36 @@ def new():
         "suggestions": suggestions,
         "searched": searched,
         "helped_form": EmptyForm(),
+        "findings": _findings(form, schools),
+        "warn_on_post": warn_on_post,
     }
     if request.htmx:
-        return render_block("ask/new.html", "suggestions", **context)
+        return render_block("ask/new.html", "suggestions", **context) + render_block(
+            "ask/new.html", "privacy", oob=True, **context
+        )
     status = 400 if form.errors else 200
     return render_template("ask/new.html", **context), status
+
+
+def _findings(form: AskForm, schools):
+    return privacy.check_fields({"title": form.title.data, "body": form.body.data}, schools)
+
+
+def _post(form: AskForm, privacy_kinds: list[str]):
+    question_id = cases.create_question(
+        get_db(),
+        current_user.id,
+        form.cluster.data,
+        form.title.data,
+        form.body.data,
+        anonymous=form.anonymous.data,
+        grade_band=form.grade_band.data,
+    )
+    if privacy_kinds:
+        # The teacher judged it a false alarm; kinds only, never the text itself.
+        audit("privacy_warning_overridden", f"question:{question_id}", ",".join(privacy_kinds))
+    flash("Je vraag staat uit bij je collega's in de regio.")
+    return redirect(url_for("questions.detail", question_id=question_id))
 
 
 @bp.route("/helpt", methods=["POST"])

@@ -311,6 +311,40 @@ def _import_problem(obj: dict, refs: set) -> str | None:
     return None
 
 
+def _case_fields(case: dict):
+    yield "title", case["title"]
+    yield "body", case["body"]
+    for i, ans in enumerate(case["answers"]):
+        yield f"answers[{i}]", ans["body"]
+
+
+def privacy_findings(cases: list[dict], schools=()) -> list[tuple]:
+    """Return (case number, field, finding) for everything the privacy guard finds."""
+    from . import privacy
+
+    return [
+        (number, field, f)
+        for number, case in enumerate(cases, start=1)
+        for field, text in _case_fields(case)
+        for f in privacy.scan(text, schools)
+    ]
+
+
+def scrub_cases(cases: list[dict], schools=()) -> list[dict]:
+    """Return the cases with every privacy finding replaced by its placeholder."""
+    from . import privacy
+
+    return [
+        {
+            **c,
+            "title": privacy.scrub(c["title"], schools),
+            "body": privacy.scrub(c["body"], schools),
+            "answers": [{**a, "body": privacy.scrub(a["body"], schools)} for a in c["answers"]],
+        }
+        for c in cases
+    ]
+
+
 def import_cases(
     db, index, cases: list[dict], progress: Callable[[int], None] | None = None
 ) -> dict:

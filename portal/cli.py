@@ -10,7 +10,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
-from . import accounts, cases, demo, dossiers
+from . import accounts, cases, demo, dossiers, privacy
 from .db import get_db
 from .search import ensure_dossiers_indexed, get_index
 
@@ -19,6 +19,7 @@ cases_cli = AppGroup("cases", help="Import resolved cases.")
 index_cli = AppGroup("index", help="Build and inspect the search index.")
 kennisbank_cli = AppGroup("kennisbank", help="Knowledge dossiers.")
 demo_cli = AppGroup("demo", help="The demo region.")
+privacy_cli = AppGroup("privacy", help="The privacy guard and de-identification.")
 
 
 def _fail(message: str) -> None:
@@ -92,12 +93,36 @@ def invite(email, role, school, name):
 
 @cases_cli.command("import")
 @click.argument("file", type=click.File("r", encoding="utf-8"))
-def import_cases(file):
+@click.option(
+    "--replace-personal-data",
+    "replace",
+    is_flag=True,
+    help="Replace what the privacy guard finds by placeholders such as [leerling].",
+)
+@click.option(
+    "--allow-personal-data",
+    "allow_found",
+    is_flag=True,
+    help="Import even where the privacy guard finds something (false alarms).",
+)
+def import_cases(file, replace, allow_found):
     """Import resolved cases from a JSONL file (all lines or none)."""
     try:
         parsed = cases.parse_import(file)
     except cases.ImportError_ as exc:
         _fail(f"{file.name}: {exc}; nothing was imported")
+    schools = region_schools()
+    found = cases.privacy_findings(parsed, schools)
+    if found and replace:
+        parsed = cases.scrub_cases(parsed, schools)
+        click.echo(f"Replaced {len(found)} privacy findings by placeholders.")
+    elif found and not allow_found:
+        for line, field, f in found[:50]:
+            click.echo(f"{file.name}: case {line}, {field}: {f.kind} {f.text!r}", err=True)
+        _fail(
+            f"{file.name}: {len(found)} places could identify a pupil or family; nothing was "
+            "imported. Fix them, or use --replace-personal-data or --allow-personal-data"
+        )
     progress = _Progress(len(parsed), "embedding")
     try:
         result = cases.import_cases(get_db(), get_index(), parsed, progress)
@@ -234,6 +259,60 @@ def demo_create(force):
     )
 
 
+# ---- privacy ------------------------------------------------------------------------------
+
+
+def region_schools() -> list[str]:
+    return accounts.school_names(get_db())
+
+
+@privacy_cli.command("scan")
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+def privacy_scan(as_json):
+    """Read text from standard input and print what could identify a pupil or family."""
+    text = sys.stdin.read()
+    findings = privacy.scan(text, region_schools())
+    if as_json:
+        click.echo(json.dumps([f.as_json() for f in findings], ensure_ascii=False))
+        return
+    for f in findings:
+        click.echo(f"{f.start:>6}-{f.end:<6} {f.kind:10} {f.text!r} -> {f.replacement}")
+
+
+@privacy_cli.command("evaluate")
+@click.option(
+    "--set",
+    "set_file",
+    type=click.Path(exists=True, dir_okay=False),
+    multiple=True,
+    help="Labelled JSONL file(s); default: tests/data/privacy/*.jsonl.",
+)
+@click.option("--json", "as_json", is_flag=True)
+def privacy_evaluate(set_file, as_json):
+    """Report recall per kind and the false-alarm rate on a labelled set."""
+    from pathlib import Path
+
+    from . import ROOT
+
+    files = [Path(f) for f in set_file] or sorted((ROOT / "tests/data/privacy").glob("*.jsonl"))
+    schools = region_schools() or list(demo.SCHOOLS)
+    reports = {f.name: privacy.evaluate(f, schools) for f in files}
+    if as_json:
+        click.echo(json.dumps(reports))
+        return
+    for name, report in reports.items():
+        click.echo(
+            f"{name}: {report['texts']} texts, {report['clean_texts']} without personal data"
+        )
+        for kind, st in sorted(report["kinds"].items()):
+            recall = f"{st['recall']:.3f}" if st["recall"] is not None else "  -  "
+            click.echo(
+                f"  {kind:10} recall {recall} ({st['found']}/{st['labelled']}), "
+                f"false findings {st['false']}"
+            )
+        click.echo(f"  false alarms on clean texts: {report['false_alarm_rate']:.1%}")
+
+
 def init_app(app) -> None:
-    for command in (users_cli, cases_cli, search, index_cli, kennisbank_cli, demo_cli):
+    for command in (users_cli, cases_cli, search, index_cli, kennisbank_cli, demo_cli, privacy_cli):
         app.cli.add_command(command)

@@ -19,6 +19,16 @@ ACCOUNTS = [
 ]
 
 
+# The demo region's schools, also used to measure the privacy guard without a database.
+SCHOOLS = (
+    "Basisschool De Regenboog",
+    "Basisschool De Vlonder",
+    "Kindcentrum De Wilgenhoek",
+    "SBO De Uiterwaard",
+    "SO De Kribbe",
+)
+
+
 def accounts_table() -> list[tuple[str, str]]:
     """The demo accounts as (e-mail, role) pairs, for the README and the CLI."""
     return [(f"{local}@{DOMAIN}", role) for local, _, role, _ in ACCOUNTS]

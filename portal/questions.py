@@ -3,8 +3,9 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from . import cases
+from . import cases, privacy
 from .access import COLLEAGUES, EVERYONE, STAFF, allow
+from .accounts import school_names
 from .db import get_db
 from .forms import AnswerForm, EditQuestionForm, EmptyForm, RevealForm
 from .search import get_index
@@ -75,6 +76,8 @@ def _render_detail(question: dict, form: AnswerForm, status: int = 200, **extra)
             is_asker=current_user.id == question["author_id"],
             can_edit=cases.can_edit(question, current_user),
             reveal_form=extra.pop("reveal_form", None) or RevealForm(formdata=None),
+            findings=extra.pop("findings", []),
+            warn_on_post=extra.pop("warn_on_post", False),
             **extra,
         ),
         status,
@@ -92,8 +95,20 @@ def detail(question_id: int):
 def answer(question_id: int):
     question = _question_or_404(question_id)
     form = AnswerForm()
+    schools = school_names(get_db())
+    fix = request.form.get("privacy_fix")
+    if fix:
+        form.body.data = privacy.apply_fix({"body": form.body.data}, fix, schools)["body"]
+        findings = privacy.check_fields({"body": form.body.data}, schools)
+        return _render_detail(question, form, findings=findings, warn_on_post=bool(findings))
     if not form.validate_on_submit():
         return _render_detail(question, form, 400)
+    findings = privacy.check_fields({"body": form.body.data}, schools)
+    if findings and request.form.get("action") != "post_anyway":
+        return _render_detail(question, form, findings=findings, warn_on_post=True)
+    if findings:
+        kinds = ",".join(sorted({ff.finding.kind for ff in findings}))
+        audit("privacy_warning_overridden", f"question:{question_id}", kinds)
     try:
         answer_id = cases.add_answer(
             get_db(), question_id, current_user.id, form.kind.data, form.body.data
