@@ -43,6 +43,7 @@ run: setup $(DEMO_DIR)/portal.sqlite3
 
 test: setup /usr/bin/chromium
 	$(BIN)/ruff check .
+	$(BIN)/bandit -q -r portal index -ll
 	$(BIN)/pytest -q
 
 lint:

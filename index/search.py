@@ -343,6 +343,8 @@ class SearchIndex:
         return len(todo)
 
     def _write_doc(self, conn, doc: Doc, vec: np.ndarray) -> int:
+        if doc.kind not in KINDS:
+            raise ValueError(f"unknown document kind {doc.kind!r}")
         seq = _next_seq(conn)
         row = conn.execute(
             "INSERT INTO search_docs "
@@ -367,7 +369,8 @@ class SearchIndex:
         doc_id = row[0]
         conn.execute("DELETE FROM search_fts WHERE rowid = ?", (doc_id,))
         conn.execute(
-            f"INSERT INTO search_fts (rowid, stems_{doc.kind}) VALUES (?, ?)",  # noqa: S608
+            # doc.kind is one of KINDS (checked above), never user text.
+            f"INSERT INTO search_fts (rowid, stems_{doc.kind}) VALUES (?, ?)",  # noqa: S608 # nosec B608
             (doc_id, textmod.stem_string(doc.title + "\n" + doc.text)),
         )
         return doc_id
@@ -529,7 +532,7 @@ class SearchIndex:
         if total < COMMON_TERM_MIN_DOCS:
             return terms
         marks = ",".join("?" * len(terms))
-        sql = f"SELECT term, doc FROM search_vocab WHERE term IN ({marks})"  # noqa: S608
+        sql = f"SELECT term, doc FROM search_vocab WHERE term IN ({marks})"  # noqa: S608 # nosec B608
         df = dict(conn.execute(sql, terms))
         # Rarest terms first, within a budget of postings that FTS5 has to score.
         kept, postings = [], 0
@@ -546,7 +549,7 @@ class SearchIndex:
             return []
         ids = [doc_id for doc_id, _ in best]
         marks = ",".join("?" * len(ids))
-        sql = f"SELECT id, kind, target, ref, title, snippet FROM search_docs WHERE id IN ({marks})"  # noqa: S608
+        sql = f"SELECT id, kind, target, ref, title, snippet FROM search_docs WHERE id IN ({marks})"  # noqa: S608 # nosec B608
         rows = {r[0]: r for r in conn.execute(sql, ids)}  # noqa: S608 - only '?' marks
         dense_rank = {d: r for r, d in enumerate(sorted(dense, key=lambda d: -dense[d]))}
         kw_rank = {d: r for r, d in enumerate(keyword)}

@@ -83,9 +83,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)  # before access: an expired session is ended first
     access.init_app(app)
 
-    from . import admin, ask, auth, errors, home, kennisbank, questions
+    from . import account, admin, ask, auth, errors, home, kennisbank, questions
 
-    for module in (auth, home, ask, questions, kennisbank, admin):
+    for module in (auth, home, ask, questions, kennisbank, admin, account):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     from .accounts import SCHOOL_KINDS
@@ -96,11 +96,25 @@ def create_app(test_config: dict | None = None) -> Flask:
         CLUSTERS=CLUSTERS, ANSWER_KINDS=ANSWER_KINDS, SCHOOL_KINDS=SCHOOL_KINDS
     )
     app.jinja_env.filters["md"] = render_markdown
+    app.jinja_env.filters["for_viewer"] = for_viewer
 
     from . import cli
 
     cli.init_app(app)
     return app
+
+
+def for_viewer(text: str) -> str:
+    """Parent partners read cases without any name of a pupil, family or school in them."""
+    from flask_login import current_user
+
+    if current_user.is_authenticated and current_user.role == "parent":
+        from .accounts import school_names
+        from .db import get_db
+        from .privacy import scrub
+
+        return scrub(text, school_names(get_db()))
+    return text
 
 
 @login_manager.user_loader

@@ -3,10 +3,11 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from . import accounts
+from . import accounts, gdpr
 from .access import allow
 from .db import get_db
-from .forms import EmptyForm, InviteForm, SchoolForm
+from .forms import EmptyForm, InviteForm, RevealForm, SchoolForm
+from .security import audit
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 
@@ -60,6 +61,7 @@ def invite():
         )
     except accounts.AccountError as exc:
         return _render(invite_form=form, error=str(exc), status=400)
+    audit("invitation_created", detail=form.role.data)
     # Until mail exists the coordinator passes the link on; it is shown only this once.
     return _render(new_link={"email": form.email.data, "url": invitation_link(token)})
 
@@ -90,5 +92,40 @@ def set_active(user_id: int):
         return _render(error="Je kunt je eigen account niet uitschakelen.", status=400)
     active = request.form.get("active") == "1"
     accounts.set_active(db, user_id, active)
+    audit("account_enabled" if active else "account_disabled", subject=f"user:{user_id}")
     flash(f"{user['name']} is {'weer actief' if active else 'uitgeschakeld'}.")
+    return redirect(url_for("admin.index"))
+
+
+@bp.route("/accounts/<int:user_id>/gegevens.json")
+@allow("coordinator")
+def export(user_id: int):
+    """Export a person's data on her request (AVG); logged."""
+    from .account import export_response
+
+    user = accounts.get_user(get_db(), user_id)
+    if user is None or user["system"]:
+        return _render(error="Dit account bestaat niet.", status=404)
+    audit("personal_data_exported", subject=f"user:{user_id}", detail="by the coordinator")
+    return export_response(user_id)
+
+
+@bp.route("/accounts/<int:user_id>/verwijderen", methods=["POST"])
+@allow("coordinator")
+def delete(user_id: int):
+    """Delete an account on the person's request (AVG); the reason is logged."""
+    db = get_db()
+    user = accounts.get_user(db, user_id)
+    if user is None or user["system"]:
+        return _render(error="Dit account bestaat niet.", status=404)
+    if user_id == current_user.id:
+        return _render(error="Verwijder je eigen account via Mijn account.", status=400)
+    form = RevealForm()
+    if not form.validate_on_submit():
+        return _render(
+            error="Geef een reden (minstens 10 tekens): die wordt vastgelegd.", status=400
+        )
+    audit("account_deleted", subject=f"user:{user_id}", detail=form.reason.data)
+    gdpr.delete_account(db, user_id)
+    flash(f"Het account van {user['name']} is verwijderd; de kennis blijft zonder naam.")
     return redirect(url_for("admin.index"))

@@ -163,7 +163,7 @@ def mark_best(db, index, question_id: int, answer_id: int, user_id: int) -> None
     if answer is None:
         raise CaseError("Dit antwoord hoort niet bij deze vraag.", 404)
     question = {**question, "best_answer_id": answer_id, "status": "resolved"}
-    doc = case_doc(question, _answer_body(db, answer_id))
+    doc = case_doc(question, answer_body(db, answer_id))
     # Embed before taking the write lock; then the state change and the index entry are
     # written in one transaction, so they cannot disagree after a crash.
     vectors = index.embed_docs([doc])
@@ -177,7 +177,7 @@ def mark_best(db, index, question_id: int, answer_id: int, user_id: int) -> None
     index.refresh(db.conn)
 
 
-def _answer_body(db, answer_id: int) -> str:
+def answer_body(db, answer_id: int) -> str:
     return db.execute("SELECT body FROM answers WHERE id = ?", [answer_id]).fetchone()[0]
 
 
@@ -198,7 +198,7 @@ def update_question(db, index, question_id: int, title: str, body: str) -> None:
     doc = vectors = None
     if question["status"] == "resolved":
         doc = case_doc(
-            {**question, "title": title, "body": body}, _answer_body(db, question["best_answer_id"])
+            {**question, "title": title, "body": body}, answer_body(db, question["best_answer_id"])
         )
         vectors = index.embed_docs([doc])
     with transaction(db.conn):

@@ -313,6 +313,35 @@ def privacy_evaluate(set_file, as_json):
         click.echo(f"  false alarms on clean texts: {report['false_alarm_rate']:.1%}")
 
 
+@privacy_cli.command("retention")
+@click.option(
+    "--open-days", type=int, default=None, help="Default: PORTAL_RETENTION_OPEN_DAYS or 365."
+)
+@click.option(
+    "--resolved-days",
+    type=int,
+    default=None,
+    help="Default: PORTAL_RETENTION_RESOLVED_DAYS or 730.",
+)
+@click.option("--dry-run", is_flag=True, help="Only count what would be de-identified.")
+def privacy_retention(open_days, resolved_days, dry_run):
+    """De-identify old questions: strip residual names, unlink authors, drop raw threads."""
+    from . import gdpr
+
+    config = current_app.config
+    open_days = open_days or int(config.get("RETENTION_OPEN_DAYS", 365))
+    resolved_days = resolved_days or int(config.get("RETENTION_RESOLVED_DAYS", 730))
+    result = gdpr.retention(
+        get_db(), get_index(), open_days, resolved_days, region_schools(), dry_run=dry_run
+    )
+    verb = "Would de-identify" if dry_run else "De-identified"
+    click.echo(
+        f"{verb} {result['open']} open questions older than {open_days} days and "
+        f"{result['resolved']} resolved cases older than {resolved_days} days; "
+        f"removed {result['answers_removed']} answers of raw threads."
+    )
+
+
 def init_app(app) -> None:
     for command in (users_cli, cases_cli, search, index_cli, kennisbank_cli, demo_cli, privacy_cli):
         app.cli.add_command(command)

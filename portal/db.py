@@ -136,9 +136,19 @@ def m0002_privacy_security(db: sqlite_utils.Database) -> None:
     )
 
 
+def m0003_retention(db: sqlite_utils.Database) -> None:
+    run_script(
+        db.conn,
+        """
+        ALTER TABLE questions ADD COLUMN deidentified_at TEXT;
+        """,
+    )
+
+
 MIGRATIONS = [
     ("0001_initial", m0001_initial),
     ("0002_privacy_security", m0002_privacy_security),
+    ("0003_retention", m0003_retention),
 ]
 
 

@@ -143,5 +143,26 @@ class RevealForm(Form):
     )
 
 
+class PasswordChangeForm(Form):
+    current = PasswordField("Huidig wachtwoord", [DataRequired("Vul je huidige wachtwoord in.")])
+    password = PasswordField(
+        "Nieuw wachtwoord",
+        [
+            DataRequired("Kies een nieuw wachtwoord."),
+            Length(min=10, max=200, message="Kies een wachtwoord van minstens 10 tekens."),
+        ],
+    )
+    confirm = PasswordField(
+        "Herhaal het nieuwe wachtwoord",
+        [EqualTo("password", message="De twee wachtwoorden zijn niet gelijk.")],
+    )
+
+
+class DeleteAccountForm(Form):
+    password = PasswordField(
+        "Je wachtwoord, ter bevestiging", [DataRequired("Vul je wachtwoord in ter bevestiging.")]
+    )
+
+
 class EmptyForm(Form):
     """A form with only the CSRF token, for buttons that change something."""

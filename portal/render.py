@@ -25,4 +25,4 @@ def render_markdown(text: str | None) -> Markup:
         link_rel="noopener noreferrer nofollow ugc",
         strip_comments=True,
     )
-    return Markup(clean)  # noqa: S704 - sanitised by nh3 just above
+    return Markup(clean)  # noqa: S704 # nosec B704 - sanitised by nh3 just above

@@ -1,7 +1,13 @@
 """Deny by default: every route declares its roles, and each role gets only what it may."""
 
+import re
+
 import pytest
 
+from portal import accounts
+from portal.db import get_db
+
+from .conftest import user_id
 from .test_questions import ANSWER, answer, ask
 
 ROLES = ["anonymous", "teacher", "expert", "parent", "coordinator"]
@@ -21,126 +27,73 @@ def test_an_undeclared_route_is_denied(app, client, auth):
     assert client.get("/vergeten").status_code == 403
 
 
-# (method, url template, {role: expected status}); {q} = open question, {r} = resolved case
-MATRIX = [
-    (
-        "GET",
-        "/",
-        {"anonymous": 302, "teacher": 200, "expert": 200, "parent": 200, "coordinator": 200},
-    ),
-    (
-        "GET",
-        "/vraag",
-        {"anonymous": 302, "teacher": 200, "expert": 200, "parent": 403, "coordinator": 403},
-    ),
-    (
-        "GET",
-        "/vragen",
-        {"anonymous": 302, "teacher": 200, "expert": 200, "parent": 403, "coordinator": 200},
-    ),
-    (
-        "GET",
-        "/casussen",
-        {"anonymous": 302, "teacher": 200, "expert": 200, "parent": 200, "coordinator": 200},
-    ),
-    (
-        "GET",
-        "/vragen/{q}",
-        {"anonymous": 302, "teacher": 200, "expert": 200, "parent": 404, "coordinator": 200},
-    ),
-    (
-        "GET",
-        "/vragen/{r}",
-        {"anonymous": 302, "teacher": 200, "expert": 200, "parent": 200, "coordinator": 200},
-    ),
-    (
-        "GET",
-        "/kennisbank",
-        {"anonymous": 302, "teacher": 200, "expert": 200, "parent": 200, "coordinator": 200},
-    ),
-    (
-        "GET",
-        "/kennisbank/agressief",
-        {"anonymous": 302, "teacher": 200, "expert": 200, "parent": 200, "coordinator": 200},
-    ),
-    (
-        "GET",
-        "/beheer",
-        {"anonymous": 302, "teacher": 403, "expert": 403, "parent": 403, "coordinator": 200},
-    ),
-    ("GET", "/robots.txt", dict.fromkeys(ROLES, 200)),
-    (
-        "GET",
-        "/login",
-        {"anonymous": 200, "teacher": 302, "expert": 302, "parent": 302, "coordinator": 302},
-    ),
-    (
-        "POST",
-        "/vraag",
-        {"anonymous": 401, "teacher": 200, "expert": 200, "parent": 403, "coordinator": 403},
-    ),
-    (
-        "POST",
-        "/vraag/helpt",
-        {"anonymous": 401, "teacher": 302, "expert": 302, "parent": 403, "coordinator": 403},
-    ),
-    (
-        "POST",
-        "/vragen/{q}/antwoord",
-        {"anonymous": 401, "teacher": 302, "expert": 302, "parent": 403, "coordinator": 403},
-    ),
-    (
-        "POST",
-        "/vragen/{q}/meest-behulpzaam",
-        {"anonymous": 401, "teacher": 302, "expert": 403, "parent": 403, "coordinator": 403},
-    ),
-    (
-        "GET",
-        "/vragen/{q}/bewerken",
-        {"anonymous": 302, "teacher": 200, "expert": 403, "parent": 403, "coordinator": 200},
-    ),
-    (
-        "POST",
-        "/vragen/{q}/bewerken",
-        {"anonymous": 401, "teacher": 302, "expert": 403, "parent": 403, "coordinator": 302},
-    ),
-    (
-        "GET",
-        "/vragen/{q}/verwijderen",
-        {"anonymous": 302, "teacher": 403, "expert": 403, "parent": 403, "coordinator": 200},
-    ),
-    (
-        "POST",
-        "/vragen/{q}/verwijderen",
-        {"anonymous": 401, "teacher": 403, "expert": 403, "parent": 403, "coordinator": 302},
-    ),
-    (
-        "POST",
-        "/beheer/uitnodigen",
-        {"anonymous": 401, "teacher": 403, "expert": 403, "parent": 403, "coordinator": 200},
-    ),
-    (
-        "POST",
-        "/beheer/scholen",
-        {"anonymous": 401, "teacher": 403, "expert": 403, "parent": 403, "coordinator": 302},
-    ),
-    (
-        "POST",
-        "/beheer/accounts/{u}/actief",
-        {"anonymous": 401, "teacher": 403, "expert": 403, "parent": 403, "coordinator": 302},
-    ),
-]
+# Every route, for every role: (method, url, anonymous, teacher, expert, parent, coordinator).
+# {q} = an open question of the teacher, {r} = a resolved case, {u} = another account.
+# A disabled account gets what an anonymous visitor gets. Expert/teacher2 touching the
+# teacher's question are the IDOR checks (ids that belong to someone else).
+ROWS = """
+GET  /                               302 200 200 200 200
+GET  /vraag                          302 200 200 403 403
+POST /vraag                          401 200 200 403 403
+POST /vraag/helpt                    401 302 302 403 403
+GET  /vragen                         302 200 200 403 200
+GET  /casussen                       302 200 200 200 200
+GET  /vragen/{q}                     302 200 200 404 200
+GET  /vragen/{r}                     302 200 200 200 200
+POST /vragen/{q}/antwoord            401 302 302 403 403
+POST /vragen/{q}/meest-behulpzaam    401 302 403 403 403
+GET  /vragen/{q}/bewerken            302 200 403 403 200
+POST /vragen/{q}/bewerken            401 302 403 403 302
+POST /vragen/{q}/wie-vroeg           401 403 403 403 400
+GET  /vragen/{q}/verwijderen         302 403 403 403 200
+POST /vragen/{q}/verwijderen         401 403 403 403 302
+GET  /kennisbank                     302 200 200 200 200
+GET  /kennisbank/agressief           302 200 200 200 200
+GET  /beheer                         302 403 403 403 200
+POST /beheer/uitnodigen              401 403 403 403 200
+POST /beheer/scholen                 401 403 403 403 302
+POST /beheer/accounts/{u}/actief     401 403 403 403 302
+GET  /beheer/accounts/{u}/gegevens.json 302 403 403 403 200
+POST /beheer/accounts/{u}/verwijderen 401 403 403 403 400
+GET  /account                        302 200 200 200 200
+POST /account/wachtwoord             401 400 400 400 400
+GET  /account/gegevens.json          302 200 200 200 200
+POST /account/verwijderen            401 400 400 400 400
+GET  /robots.txt                     200 200 200 200 200
+GET  /login                          200 302 302 302 302
+POST /login                          400 302 302 302 302
+POST /logout                         401 302 302 302 302
+GET  /uitnodiging/onbekend           410 410 410 410 410
+POST /uitnodiging/onbekend           410 410 410 410 410
+"""
+MATRIX = []
+for line in ROWS.strip().splitlines():
+    method, template, *codes = line.split()
+    MATRIX.append((method, template, dict(zip(ROLES, map(int, codes), strict=True))))
 FORM = {
     "/vraag/helpt": {"hit": "dossier:agressief#wat-kun-je-doen"},
-    "/vragen/{q}/antwoord": {"kind": "idea", "body": ANSWER},
+    "/vragen/{q}/antwoord": {"kind": "idea", "body": ANSWER, "action": "post"},
     "/beheer/uitnodigen": {"email": "nieuw@school.test", "role": "parent", "school_id": ""},
     "/beheer/scholen": {"name": "Nieuwe School", "kind": "regulier"},
+    "/beheer/accounts/{u}/actief": {"active": "1"},
+    "/beheer/accounts/{u}/verwijderen": {"reason": "kort"},
     "/vragen/{q}/bewerken": {
         "title": "Een aangepaste vraag over druk gedrag",
         "body": "Nieuwe beschrijving van de situatie in de klas.",
     },
-    "/beheer/accounts/{u}/actief": {"active": "1"},
+    "/vragen/{q}/wie-vroeg": {"reason": "Een reden die lang genoeg is"},
+    "/account/verwijderen": {"password": "niet-het-goede-wachtwoord"},
 }
+
+
+def test_the_matrix_covers_every_route(app):
+    covered = {(m, re.sub(r"\{(\w)\}|onbekend|agressief", "X", t)) for m, t, _ in MATRIX}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        path = re.sub(r"<[^>]+>", "X", rule.rule)
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            assert (method, path) in covered, f"no access row for {method} {rule.rule}"
 
 
 @pytest.mark.parametrize(
@@ -153,23 +106,32 @@ def test_role_matrix(app, client, auth, method, template, expected):
     auth.login("teacher")
     auth.post(f"/vragen/{resolved}/meest-behulpzaam", {"answer_id": best})
     first_answer = answer(app, open_q)
-    ids = {"q": open_q, "r": resolved, "u": 2}
-    url = template.format(**ids)
+    url = template.format(q=open_q, r=resolved, u=user_id(app, "teacher2"))
     data = dict(FORM.get(template, {}))
     if template.endswith("meest-behulpzaam"):
         data["answer_id"] = first_answer
-    for role in ROLES:
-        if role == "anonymous":
+    for role in [*ROLES, "disabled"]:
+        if role in ("anonymous", "disabled"):
             auth.logout()
-            token = auth.token()
         else:
             auth.login(role)
-            token = auth.token()
+        if role == "disabled":
+            # Logged in, then disabled by the coordinator: the session is over at once.
+            with app.app_context():
+                accounts.set_active(get_db(), user_id(app, "expert"), True)
+            auth.login("expert")
+            with app.app_context():
+                accounts.set_active(get_db(), user_id(app, "expert"), False)
+        token = auth.token()
         if method == "GET":
             response = client.get(url)
         else:
             response = client.post(url, data={**data, "csrf_token": token})
-        assert response.status_code == expected[role], f"{role} {method} {url}"
+        want = expected["anonymous" if role == "disabled" else role]
+        assert response.status_code == want, f"{role} {method} {url}"
+        if role == "disabled":
+            with app.app_context():
+                accounts.set_active(get_db(), user_id(app, "expert"), True)
 
 
 def test_parent_sees_no_forms_and_no_names(app, client, auth):

@@ -1,0 +1,101 @@
+"""AVG/GDPR: export, deleting an account without losing knowledge, retention."""
+
+import json
+
+from portal import accounts, gdpr
+from portal.db import get_db
+from portal.search import get_index
+
+from .conftest import PASSWORD, USERS, user_id
+from .test_questions import answer, ask, count
+
+
+def test_export_holds_my_data(app, client, auth):
+    qid = ask(app, who="teacher")
+    answer(app, qid, who="teacher")
+    auth.login("teacher")
+    response = client.get("/account/gegevens.json")
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    data = json.loads(response.get_data(as_text=True))
+    assert data["account"]["email"] == USERS["teacher"][0]
+    assert [q["id"] for q in data["questions"]] == [qid]
+    assert len(data["answers"]) == 1
+    assert any(e["event"] == "login" for e in data["security_events"])
+
+
+def test_deleting_my_account_keeps_the_knowledge(app, client, auth):
+    qid = ask(app, who="teacher")
+    best = answer(app, qid, who="teacher2")
+    auth.login("teacher")
+    auth.post(f"/vragen/{qid}/meest-behulpzaam", {"answer_id": best})
+    wrong = auth.post("/account/verwijderen", {"password": "niet-mijn-wachtwoord"})
+    assert wrong.status_code == 400 and "klopt niet" in wrong.get_data(as_text=True)
+    response = auth.post("/account/verwijderen", {"password": PASSWORD})
+    assert response.status_code == 302
+    with app.app_context():
+        db = get_db()
+        assert accounts.user_by_email(db, USERS["teacher"][0]) is None
+        author = db.execute(
+            "SELECT u.email FROM questions q JOIN users u ON u.id = q.author_id"
+        ).fetchone()[0]
+        assert author == gdpr.FORMER_EMAIL
+        hits = get_index().search(db.conn, "leerling roept door de instructie", k=1, kind="case")
+        assert hits[0].target == str(qid)
+    auth.login("teacher2")
+    html = client.get(f"/vragen/{qid}").get_data(as_text=True)
+    assert "Juf Anna" not in html and "De Linde" not in html
+
+
+def test_coordinator_deletes_on_request_with_a_logged_reason(app, client, auth):
+    target = user_id(app, "teacher2")
+    auth.login("coordinator")
+    refused = auth.post(f"/beheer/accounts/{target}/verwijderen", {"reason": "kort"})
+    assert refused.status_code == 400
+    done = auth.post(
+        f"/beheer/accounts/{target}/verwijderen", {"reason": "Verzoek per e-mail van 20-11"}
+    )
+    assert done.status_code == 302
+    with app.app_context():
+        row = (
+            get_db()
+            .execute("SELECT detail FROM audit_log WHERE event = 'account_deleted'")
+            .fetchone()
+        )
+    assert row[0] == "Verzoek per e-mail van 20-11"
+    assert (
+        client.get(f"/beheer/accounts/{user_id(app, 'teacher')}/gegevens.json").status_code == 200
+    )
+
+
+def test_retention_de_identifies_old_questions(app, runner):
+    open_q = ask(app, title="Daan uit groep 4 huilt elke ochtend bij de deur")
+    resolved = ask(app, title="Storm (7) slaat klasgenoten op het plein")
+    answer(app, resolved, body="Bel Storm zijn vader maar eens, op 06-12345678.")
+    best = answer(app, resolved, who="expert", body="Maak een plan met een afkoelplek voor hem.")
+    with app.app_context():
+        from portal import cases
+
+        db = get_db()
+        cases.mark_best(db, get_index(), resolved, best, user_id(app, "teacher"))
+        db.conn.execute(
+            "UPDATE questions SET created_at = '2020-01-01T00:00:00Z', "
+            "resolved_at = '2020-02-01T00:00:00Z'"
+        )
+    dry = runner.invoke(args=["privacy", "retention", "--dry-run"])
+    assert "Would de-identify 1 open questions" in dry.output
+    result = runner.invoke(args=["privacy", "retention"])
+    assert (
+        "De-identified 1 open questions" in result.output and "removed 1 answers" in result.output
+    )
+    with app.app_context():
+        db = get_db()
+        titles = dict(db.execute("SELECT id, title FROM questions").fetchall())
+        assert titles[open_q].startswith("[leerling] uit groep 4")
+        assert titles[resolved].startswith("[leerling] (7) slaat")
+        assert count(app, "answers") == 1
+        doc = db.execute(
+            "SELECT title FROM search_docs WHERE target = ?", [str(resolved)]
+        ).fetchone()[0]
+        assert "Storm" not in doc
+    again = runner.invoke(args=["privacy", "retention"])
+    assert "De-identified 0 open questions" in again.output or "Would" not in again.output
