@@ -74,6 +74,8 @@ def test_the_whole_loop(live_server, browser, size):
     base = live_server
     context = browser.new_context(viewport={"width": size[0], "height": size[1]}, locale="nl-NL")
     page = context.new_page()
+    console = []
+    page.on("console", lambda msg: console.append(msg.text))
     tag = f"{size[0]}x{size[1]}"
 
     # A teacher types a question and sees suggestions appear without a page reload.
@@ -136,6 +138,27 @@ def test_the_whole_loop(live_server, browser, size):
     hit = page.locator("#suggestions .hit", has=page.locator(href))
     hit.locator("button.helped").click()
     page.wait_for_selector("text=Fijn dat dit je verder helpt")
+    # The strict Content-Security-Policy held: htmx ran without eval or inline styles.
+    assert not [m for m in console if "Content Security Policy" in m], console
+    context.close()
+
+
+def test_privacy_guard_warns_while_typing_and_fixes_in_one_click(live_server, browser):
+    context = browser.new_context(viewport={"width": 360, "height": 640})
+    page = context.new_page()
+    login(page, live_server, "teacher")
+    page.goto(f"{live_server}/vraag")
+    page.fill("#title", "Gedrag in de klas na de vakantie")
+    page.type("#body", "Sanne van Dijk (groep 5) wordt door haar moeder gebracht, tel 06-12345678.")
+    page.wait_for_selector("#privacy mark")
+    assert "Sanne van Dijk" in page.inner_text("#privacy")
+    shot(page, "360x640-privacy-warning")
+    page.click("#privacy button[value=all]")
+    page.wait_for_selector("#body")
+    assert page.input_value("#body") == (
+        "[leerling] (groep 5) wordt door haar moeder gebracht, tel [telefoon]."
+    )
+    assert page.locator("#privacy mark").count() == 0
     context.close()
 
 
