@@ -83,9 +83,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)  # before access: an expired session is ended first
     access.init_app(app)
 
-    from . import account, admin, ask, auth, errors, home, kennisbank, questions
+    from . import account, activities, admin, ask, auth, errors, home, kennisbank, questions
 
-    for module in (auth, home, ask, questions, kennisbank, admin, account):
+    for module in (auth, home, ask, questions, kennisbank, activities, admin, account):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     from .accounts import SCHOOL_KINDS

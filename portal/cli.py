@@ -172,7 +172,7 @@ def index_rebuild():
     """Re-embed every resolved case and dossier section and rewrite the index files."""
     db = get_db()
     docs = cases.all_case_docs(db) + dossiers.section_docs(
-        dossiers.load_all(current_app.config["DOSSIER_DIR"])
+        dossiers.effective(db.conn, current_app.config["DOSSIER_DIR"])
     )
     progress = _Progress(len(docs), "embedding")
     try:

@@ -145,10 +145,48 @@ def m0003_retention(db: sqlite_utils.Database) -> None:
     )
 
 
+def m0004_kennisbank_parents(db: sqlite_utils.Database) -> None:
+    run_script(
+        db.conn,
+        """
+        -- Edits of dossiers proposed in the portal; the latest approved one is in force.
+        CREATE TABLE dossier_versions (
+            id INTEGER PRIMARY KEY,
+            slug TEXT NOT NULL,
+            markdown TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'proposed'
+                CHECK (status IN ('proposed', 'approved', 'rejected')),
+            proposed_by INTEGER REFERENCES users (id),
+            proposed_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+            decided_by INTEGER REFERENCES users (id),
+            decided_at TEXT
+        );
+        CREATE INDEX dossier_versions_slug ON dossier_versions (slug, status, id);
+        -- Themed parent evenings and parent-to-parent meetings.
+        CREATE TABLE activities (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('ouderavond', 'ouders-voor-ouders')),
+            cluster TEXT,
+            starts_at TEXT NOT NULL,
+            place TEXT NOT NULL,
+            online INTEGER NOT NULL DEFAULT 0,
+            description TEXT NOT NULL,
+            summary TEXT,
+            created_by INTEGER REFERENCES users (id),
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+        );
+        CREATE INDEX activities_starts ON activities (starts_at);
+        """,
+    )
+
+
 MIGRATIONS = [
     ("0001_initial", m0001_initial),
     ("0002_privacy_security", m0002_privacy_security),
     ("0003_retention", m0003_retention),
+    ("0004_kennisbank_parents", m0004_kennisbank_parents),
 ]
 
 

@@ -73,9 +73,48 @@ def create(db, index, demo_dir: Path) -> dict:
                 db, qid, user_ids[helpers[j % len(helpers)]], ans.get("kind", "idea"), ans["body"]
             )
         opened += 1
+    _activities(db, user_ids["coordinator"])
     return {
         "schools": len(school_ids),
         "users": len(user_ids),
         "cases": imported,
         "open": opened,
     }
+
+
+def _activities(db, coordinator_id: int) -> None:
+    """One parent evening ahead, one parent-to-parent meeting behind us with a summary."""
+    from datetime import datetime, timedelta
+
+    ahead = (datetime.now() + timedelta(days=21)).strftime("%Y-%m-%dT19:30")
+    behind = (datetime.now() - timedelta(days=30)).strftime("%Y-%m-%dT20:00")
+    rows = [
+        (
+            "Thema-avond: angst en somberheid bij kinderen",
+            "ouderavond",
+            "angstig-teruggetrokken",
+            ahead,
+            "SBO De Uiterwaard, aula",
+            0,
+            "Een orthopedagoog vertelt wat angst bij kinderen is en hoe je thuis en op school "
+            "samen kunt helpen. Daarna praten ouders en leerkrachten in kleine groepjes.",
+            None,
+        ),
+        (
+            "Ouders voor ouders: als je kind steeds boos wordt",
+            "ouders-voor-ouders",
+            "agressief",
+            behind,
+            "online",
+            1,
+            "Ouders met ervaring delen wat hen hielp, onder leiding van een ouderpartner.",
+            "Negen ouders waren erbij. Tips die bleven hangen: vaste afkoelplek thuis en op "
+            "school dezelfde woorden geven, en samen met de leerkracht kleine successen vieren.",
+        ),
+    ]
+    with transaction(db.conn):
+        db.conn.executemany(
+            "INSERT INTO activities (title, kind, cluster, starts_at, place, online, description, "
+            "summary, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(*r, coordinator_id) for r in rows],
+        )

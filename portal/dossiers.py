@@ -4,7 +4,9 @@ import hashlib
 import re
 import threading
 import unicodedata
-from dataclasses import dataclass, field
+from contextlib import suppress
+from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
 import frontmatter
@@ -48,6 +50,8 @@ class Dossier:
     intro: str = ""
     sections: list[Section] = field(default_factory=list)
     meta: dict = field(default_factory=dict)
+    markdown: str = ""
+    version: int | None = None  # id of the approved portal edit in force, if any
 
     @property
     def intro_html(self) -> str:
@@ -59,17 +63,32 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "sectie"
 
 
-def parse_dossier(path: Path) -> Dossier:
-    """Parse one dossier file; raise ValueError naming the problem."""
-    post = frontmatter.load(str(path))
+REQUIRED_SECTIONS = (
+    "Waar gaat het over",
+    "Wat zie je in de klas",
+    "Wat kun je doen",
+    "Samenwerken met ouders",
+    "Wanneer schakel je hulp in",
+    "Misverstanden",
+    "Bronnen",
+)
+MIN_SUGGESTIONS = 8
+REVIEW_DAYS = 2 * 365
+AUDIENCES = ("leerkracht", "ouder", "both")
+
+
+def parse_text(slug: str, text: str, raw: str | None = None) -> Dossier:
+    """Parse a dossier from its Markdown with front matter; raise ValueError on a problem."""
+    try:
+        post = frontmatter.loads(text)
+    except Exception as exc:  # YAML errors come in several types
+        raise ValueError(f"{slug}: the front matter is not valid YAML ({exc})") from None
     meta = post.metadata
     for key in ("title", "cluster", "summary"):
         if not isinstance(meta.get(key), str) or not meta[key].strip():
-            raise ValueError(f"{path.name}: front matter needs a '{key}'")
-    intro, sections = "", []
+            raise ValueError(f"{slug}: front matter needs a '{key}'")
     parts = re.split(r"^## +(.+?)\s*$", post.content, flags=re.MULTILINE)
-    intro = parts[0].strip()
-    used = set()
+    sections, used = [], set()
     for heading, body in zip(parts[1::2], parts[2::2], strict=True):
         anchor = slugify(heading)
         while anchor in used:
@@ -80,16 +99,58 @@ def parse_dossier(path: Path) -> Dossier:
         sections.append(Section(anchor, heading.strip(), _AUDIENCE.sub("", body).strip(), audience))
     sources = meta.get("sources") or []
     return Dossier(
-        slug=path.stem,
+        slug=slug,
         title=meta["title"].strip(),
         cluster=meta["cluster"].strip(),
         summary=meta["summary"].strip(),
         reviewed=str(meta.get("reviewed", "")),
         sources=[str(s) for s in sources] if isinstance(sources, list) else [str(sources)],
-        intro=intro,
+        intro=parts[0].strip(),
         sections=sections,
         meta=dict(meta),
+        markdown=text,
     )
+
+
+def parse_dossier(path: Path) -> Dossier:
+    """Parse one dossier file; raise ValueError naming the problem."""
+    return parse_text(path.stem, path.read_text(encoding="utf-8"))
+
+
+def problems(d: Dossier) -> list[str]:
+    """What keeps a dossier from the kennisbank's standard (Dutch, for editors)."""
+    out = []
+    headings = [s.heading for s in d.sections]
+    for required in REQUIRED_SECTIONS:
+        if required not in headings:
+            out.append(f"De sectie '{required}' ontbreekt.")
+    todo = next((s for s in d.sections if s.heading == "Wat kun je doen"), None)
+    if todo and suggestion_count(todo) < MIN_SUGGESTIONS:
+        out.append(f"'Wat kun je doen' heeft minder dan {MIN_SUGGESTIONS} handelingssuggesties.")
+    if len(d.sources) < 1:
+        out.append("Er staan geen bronnen in de front matter.")
+    for key in ("audience", "reviewed", "reviewer_role"):
+        if not d.meta.get(key):
+            out.append(f"De front matter mist '{key}'.")
+    if d.meta.get("audience") and d.meta["audience"] not in AUDIENCES:
+        out.append("'audience' is leerkracht, ouder of both.")
+    try:
+        date.fromisoformat(d.reviewed)
+    except ValueError:
+        out.append("'reviewed' is geen datum (JJJJ-MM-DD).")
+    return out
+
+
+def suggestion_count(section: Section) -> int:
+    return len(re.findall(r"^\s*[-*] ", section.markdown, flags=re.MULTILINE))
+
+
+def due_for_review(d: Dossier, today: date | None = None) -> bool:
+    try:
+        reviewed = date.fromisoformat(d.reviewed)
+    except ValueError:
+        return True
+    return ((today or date.today()) - reviewed).days > REVIEW_DAYS
 
 
 _cache: dict[str, tuple[str, list[Dossier]]] = {}
@@ -122,8 +183,40 @@ def load_all(directory: str | Path) -> list[Dossier]:
         return dossiers
 
 
-def get(directory, slug: str) -> Dossier | None:
-    return next((d for d in load_all(directory) if d.slug == slug), None)
+def approved_versions(conn) -> dict[str, tuple[int, str]]:
+    """The latest approved portal edit per dossier: {slug: (version id, markdown)}."""
+    rows = conn.execute(
+        "SELECT slug, id, markdown FROM dossier_versions WHERE id IN "
+        "(SELECT max(id) FROM dossier_versions WHERE status = 'approved' GROUP BY slug)"
+    )
+    return {slug: (vid, text) for slug, vid, text in rows}
+
+
+def effective(conn, directory) -> list[Dossier]:
+    """The dossiers in force: the files, with approved portal edits on top."""
+    files = load_all(directory)
+    edits = approved_versions(conn)
+    out = []
+    for d in files:
+        if d.slug in edits:
+            vid, text = edits[d.slug]
+            # Validated on approval; should a row still be broken, the file's text stays.
+            with suppress(ValueError):
+                d = replace(parse_text(d.slug, text), version=vid)
+        out.append(d)
+    return out
+
+
+def fingerprint(conn, directory) -> str:
+    """Changes when a file or an approved edit changes: the index then syncs."""
+    edits = approved_versions(conn)
+    stamp = ",".join(f"{k}:{v[0]}" for k, v in sorted(edits.items()))
+    base = content_hash(Path(directory)) if Path(directory).is_dir() else "none"
+    return f"{base}|{stamp}"
+
+
+def get(conn, directory, slug: str) -> Dossier | None:
+    return next((d for d in effective(conn, directory) if d.slug == slug), None)
 
 
 def section_docs(dossiers: list[Dossier]) -> list[Doc]:
@@ -147,8 +240,8 @@ def section_docs(dossiers: list[Dossier]) -> list[Doc]:
 
 
 def sync(conn, index, directory) -> dict:
-    """Bring the dossier sections in the index in line with the files."""
-    docs = section_docs(load_all(directory))
+    """Bring the dossier sections in the index in line with the dossiers in force."""
+    docs = section_docs(effective(conn, directory))
     changed = index.upsert(conn, docs)
     gone = index.targets(conn, "dossier") - {d.target for d in docs}
     removed = index.remove(conn, "dossier", gone) if gone else 0

@@ -164,5 +164,42 @@ class DeleteAccountForm(Form):
     )
 
 
+class ProposalForm(Form):
+    markdown = TextAreaField(
+        "De tekst van het dossier (Markdown met front matter)",
+        [DataRequired("De tekst mag niet leeg zijn."), Length(max=100_000)],
+    )
+    note = StringField("Wat verandert er en waarom?", [Length(max=300)])
+
+
+class ActivityForm(Form):
+    title = StringField("Titel", [DataRequired("Geef de activiteit een titel."), Length(max=120)])
+    kind = SelectField(
+        "Soort",
+        choices=[("ouderavond", "Thema-ouderavond"), ("ouders-voor-ouders", "Ouders voor ouders")],
+    )
+    cluster = SelectField("Thema", choices=[("", "Algemeen"), *CLUSTERS.items()], default="")
+    starts_at = StringField(
+        "Datum en tijd",
+        [
+            DataRequired("Vul datum en tijd in."),
+            Regexp(r"^\d{4}-\d{2}-\d{2}(T| )\d{2}:\d{2}$", message="Gebruik JJJJ-MM-DD UU:MM."),
+        ],
+    )
+    place = StringField(
+        "Plaats of link", [DataRequired("Vul een plaats in, of 'online'."), Length(max=200)]
+    )
+    online = BooleanField("Online")
+    description = TextAreaField(
+        "Beschrijving", [DataRequired("Beschrijf de activiteit."), Length(max=3000)]
+    )
+
+
+class SummaryForm(Form):
+    summary = TextAreaField(
+        "Korte terugblik", [DataRequired("Schrijf een korte terugblik."), Length(max=3000)]
+    )
+
+
 class EmptyForm(Form):
     """A form with only the CSRF token, for buttons that change something."""

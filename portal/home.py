@@ -3,7 +3,7 @@
 from flask import Blueprint, Response, current_app, render_template
 from flask_login import current_user
 
-from . import cases, dossiers
+from . import activities, cases, dossiers
 from .access import EVERYONE, PUBLIC, allow
 from .db import get_db
 
@@ -14,12 +14,24 @@ bp = Blueprint("home", __name__)
 @allow(*EVERYONE)
 def index():
     db = get_db()
-    context = {"figures": cases.region_figures(db)}
+    all_dossiers = dossiers.effective(db.conn, current_app.config["DOSSIER_DIR"])
+    context = {
+        "figures": cases.region_figures(db),
+        "dossiers": all_dossiers,
+        "activities": activities.upcoming(db, limit=3),
+        "ACTIVITY_KINDS": activities.KINDS,
+    }
     if current_user.role == "parent":
+        # Parents first see what the kennisbank wrote for them.
+        context["for_parents"] = [
+            (d, s)
+            for d in all_dossiers
+            for s in d.sections
+            if s.audience in ("ouder", "both") and s.heading != "Bronnen"
+        ]
         context["recent_cases"] = cases.list_questions(db, "resolved", limit=5)
     else:
         context["open_questions"] = cases.list_questions(db, "open", limit=5)
-    context["dossiers"] = dossiers.load_all(current_app.config["DOSSIER_DIR"])
     return render_template("home.html", **context)
 
 

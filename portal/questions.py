@@ -8,6 +8,7 @@ from .access import COLLEAGUES, EVERYONE, STAFF, allow
 from .accounts import school_names
 from .db import get_db
 from .forms import AnswerForm, EditQuestionForm, EmptyForm, RevealForm
+from .kennisbank import dossier_for_cluster
 from .search import get_index
 from .security import audit
 
@@ -77,6 +78,7 @@ def _render_detail(question: dict, form: AnswerForm, status: int = 200, **extra)
             can_edit=cases.can_edit(question, current_user),
             reveal_form=extra.pop("reveal_form", None) or RevealForm(formdata=None),
             findings=extra.pop("findings", []),
+            dossier=dossier_for_cluster(question["cluster"]),
             warn_on_post=extra.pop("warn_on_post", False),
             **extra,
         ),

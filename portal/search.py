@@ -30,7 +30,7 @@ def ensure_dossiers_indexed(db=None) -> None:
     """Index dossier sections if the files changed since they were last indexed."""
     db = db or get_db()
     directory = current_app.config["DOSSIER_DIR"]
-    fingerprint = dossiers.content_hash(directory) if directory.is_dir() else "none"
+    fingerprint = dossiers.fingerprint(db.conn, directory)
     row = db.execute("SELECT value FROM index_meta WHERE key = 'dossiers'").fetchone()
     if row and row[0] == fingerprint:
         return

@@ -49,6 +49,16 @@ GET  /vragen/{q}/verwijderen         302 403 403 403 200
 POST /vragen/{q}/verwijderen         401 403 403 403 302
 GET  /kennisbank                     302 200 200 200 200
 GET  /kennisbank/agressief           302 200 200 200 200
+GET  /kennisbank/agressief/print     302 200 200 200 200
+GET  /kennisbank/agressief/versies   302 200 200 403 200
+GET  /kennisbank/agressief/voorstel  302 403 200 403 200
+POST /kennisbank/agressief/voorstel  401 403 400 403 400
+GET  /kennisbank/beheer              302 403 403 403 200
+GET  /kennisbank/voorstellen/{v}     302 403 403 403 404
+POST /kennisbank/voorstellen/{v}/{d} 401 403 403 403 404
+GET  /activiteiten                   302 200 200 200 200
+POST /activiteiten                   401 403 403 403 400
+POST /activiteiten/{v}/terugblik     401 403 403 403 404
 GET  /beheer                         302 403 403 403 200
 POST /beheer/uitnodigen              401 403 403 403 200
 POST /beheer/scholen                 401 403 403 403 302
@@ -83,6 +93,7 @@ FORM = {
     },
     "/vragen/{q}/wie-vroeg": {"reason": "Een reden die lang genoeg is"},
     "/account/verwijderen": {"password": "niet-het-goede-wachtwoord"},
+    "/kennisbank/agressief/voorstel": {"markdown": "", "note": ""},
 }
 
 
@@ -106,7 +117,7 @@ def test_role_matrix(app, client, auth, method, template, expected):
     auth.login("teacher")
     auth.post(f"/vragen/{resolved}/meest-behulpzaam", {"answer_id": best})
     first_answer = answer(app, open_q)
-    url = template.format(q=open_q, r=resolved, u=user_id(app, "teacher2"))
+    url = template.format(q=open_q, r=resolved, u=user_id(app, "teacher2"), v=999, d="goedkeuren")
     data = dict(FORM.get(template, {}))
     if template.endswith("meest-behulpzaam"):
         data["answer_id"] = first_answer

@@ -1,5 +1,6 @@
 """The kennisbank: every dossier is valid, readable and found by search."""
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -113,3 +114,146 @@ def test_editing_or_removing_a_dossier_file_updates_the_index(tmp_path, embedder
     # Removal: no hit may point at text that is gone.
     (folder / "agressief.md").unlink()
     assert "agressief" not in refs("leerling wordt agressief en slaat")
+
+
+def test_dossier_front_matter_follows_the_schema():
+    for path in FILES:
+        d = dossiers.parse_dossier(path)
+        assert dossiers.problems(d) == [], (path.name, dossiers.problems(d))
+        assert d.meta["audience"] in ("leerkracht", "ouder", "both")
+        assert d.meta["reviewer_role"]
+        assert dossiers.suggestion_count(d.sections[2]) >= dossiers.MIN_SUGGESTIONS
+
+
+def _proposal(client, auth, text):
+    auth.login("expert")
+    return auth.post("/kennisbank/agressief/voorstel", {"markdown": text, "note": "Nieuwe tip"})
+
+
+def test_propose_approve_and_the_kennisbank_and_index_follow(app, client, auth):
+    original = (DOSSIER_DIR / "agressief.md").read_text()
+    new_tip = (
+        "- **Zebrapad-afspraak.** Oefen de oversteek met de klas zodat iedereen weet wat te doen."
+    )
+    text = original.replace(
+        "## Samenwerken met ouders", new_tip + "\n\n## Samenwerken met ouders", 1
+    )
+    assert _proposal(client, auth, text).status_code == 302
+    # Not in force until the coordinator approves.
+    assert "Zebrapad-afspraak" not in client.get("/kennisbank/agressief").get_data(as_text=True)
+    auth.login("coordinator")
+    review = client.get("/kennisbank/beheer").get_data(as_text=True)
+    version = int(re.search(r"/kennisbank/voorstellen/(\d+)", review).group(1))
+    diff = client.get(f"/kennisbank/voorstellen/{version}").get_data(as_text=True)
+    assert '<span class="add">+' in diff and "Zebrapad-afspraak" in diff
+    assert auth.post(f"/kennisbank/voorstellen/{version}/goedkeuren").status_code == 302
+    assert "Zebrapad-afspraak" in client.get("/kennisbank/agressief").get_data(as_text=True)
+    versions = client.get("/kennisbank/agressief/versies").get_data(as_text=True)
+    assert "goedgekeurd" in versions and "(in gebruik)" in versions
+    with app.app_context():
+        from portal.db import get_db
+
+        found = (
+            get_db()
+            .execute(
+                "SELECT count(*) FROM search_docs WHERE kind = 'dossier' AND text LIKE '%Zebrapad%'"
+            )
+            .fetchone()[0]
+        )
+    assert found == 1
+    # A decided proposal cannot be decided again.
+    again = auth.post(f"/kennisbank/voorstellen/{version}/afwijzen", follow_redirects=True)
+    assert "al besloten" in again.get_data(as_text=True)
+
+
+def test_a_proposal_must_keep_the_structure(client, auth):
+    text = (DOSSIER_DIR / "agressief.md").read_text().replace("## Misverstanden", "## Iets anders")
+    response = _proposal(client, auth, text)
+    assert response.status_code == 400
+    assert "De sectie &#39;Misverstanden&#39; ontbreekt." in response.get_data(as_text=True)
+    assert _proposal(client, auth, "---\ntitle: [kapot\n---\n").status_code == 400
+
+
+def test_review_page_lists_dossiers_due_for_review(tmp_path, embedder):
+    import shutil
+
+    from portal import create_app
+
+    folder = tmp_path / "dossiers"
+    shutil.copytree(DOSSIER_DIR, folder)
+    old = folder / "agressief.md"
+    old.write_text(re.sub(r"reviewed: \S+", "reviewed: 2019-05-01", old.read_text(), count=1))
+    app = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "d"), "DOSSIER_DIR": str(folder)})
+    from .conftest import AuthActions
+
+    with app.app_context():
+        from portal import accounts
+        from portal.db import get_db
+
+        accounts.create_user(get_db(), "c@r.test", "C", "coordinator", password="een-lange-zin")
+    client = app.test_client()
+    auth = AuthActions(client)
+    client.post(
+        "/login",
+        data={"email": "c@r.test", "password": "een-lange-zin", "csrf_token": auth.token()},
+    )
+    html = client.get("/kennisbank/beheer").get_data(as_text=True)
+    assert "Agressief gedrag" in html.split("Toe aan beoordeling")[1]
+    assert "2019-05-01" in html
+
+
+def test_print_version_and_case_links(app, client, auth):
+    from .test_questions import answer, ask
+
+    qid = ask(
+        app,
+        cluster="agressief",
+        title="Jongen slaat klasgenoten als hij boos is",
+        body="Bij frustratie slaat en schopt hij andere kinderen in de klas.",
+    )
+    best = answer(app, qid, body="Een vaste afkoelplek en een signaalkaart hielpen bij ons.")
+    auth.login("teacher")
+    auth.post(f"/vragen/{qid}/meest-behulpzaam", {"answer_id": best})
+    printable = client.get("/kennisbank/agressief/print").get_data(as_text=True)
+    assert "Wat kun je doen" in printable and 'class="top"' not in printable
+    page = client.get("/kennisbank/agressief").get_data(as_text=True)
+    assert f'href="/vragen/{qid}"' in page  # closest resolved cases
+    case = client.get(f"/vragen/{qid}").get_data(as_text=True)
+    assert 'href="/kennisbank/agressief"' in case
+
+
+def test_parent_activities_and_parent_home(app, client, auth):
+    auth.login("coordinator")
+    data = {
+        "title": "Ouderavond over angst bij kinderen",
+        "kind": "ouderavond",
+        "cluster": "angstig-teruggetrokken",
+        "starts_at": "2099-03-12 19:30",
+        "place": "Bibliotheek",
+        "description": "Een avond met een orthopedagoog over angst en wat ouders kunnen doen.",
+    }
+    assert auth.post("/activiteiten", data).status_code == 302
+    past = {
+        **data,
+        "title": "Ouders voor ouders: druk gedrag",
+        "kind": "ouders-voor-ouders",
+        "starts_at": "2020-01-10 20:00",
+        "online": "y",
+    }
+    auth.post("/activiteiten", past)
+    bad = auth.post("/activiteiten", {**data, "starts_at": "morgen"})
+    assert bad.status_code == 400 and "JJJJ-MM-DD" in bad.get_data(as_text=True)
+    with app.app_context():
+        from portal.db import get_db
+
+        past_id = (
+            get_db().execute("SELECT id FROM activities WHERE starts_at < '2021'").fetchone()[0]
+        )
+    auth.post(f"/activiteiten/{past_id}/terugblik", {"summary": "Twaalf ouders deelden tips."})
+    auth.login("parent")
+    home = client.get("/").get_data(as_text=True)
+    assert "Ouderavond over angst bij kinderen" in home
+    assert "Samenwerken met ouders" in home
+    listing = client.get("/activiteiten").get_data(as_text=True)
+    assert "Twaalf ouders deelden tips." in listing
+    assert "<form" not in listing.split("</header>")[1]

@@ -81,7 +81,8 @@ def test_every_post_route_refuses_a_missing_csrf_token(app, client, auth):
     posts = [r for r in app.url_map.iter_rules() if "POST" in r.methods]
     assert len(posts) >= 10
     for rule in posts:
-        url = rule.build({k: qid for k in rule.arguments}, append_unknown=False)[1]
+        values = {k: "goedkeuren" if k == "decision" else qid for k in rule.arguments}
+        url = rule.build(values, append_unknown=False)[1]
         response = client.post(url, data={"body": ANSWER, "answer_id": "1"})
         assert response.status_code == 400, (rule.rule, response.status_code)
 
