@@ -14,6 +14,7 @@ CREATE TABLE IF NOT EXISTS search_docs (
     content_hash TEXT NOT NULL,
     vector BLOB NOT NULL,           -- float32, L2-normalised, of the model in index_meta
     seq INTEGER NOT NULL,
+    boost REAL NOT NULL DEFAULT 0,  -- added to the score (e.g. "het hielp" feedback)
     UNIQUE (kind, target)
 );
 CREATE INDEX IF NOT EXISTS search_docs_seq ON search_docs (seq);

@@ -500,6 +500,8 @@ class SearchIndex:
             scores = dense
         else:
             scores = {d: c + keyword_bonus(keyword.get(d, (0.0,))[0]) for d, c in cosine.items()}
+            for doc_id, boost in self._boosts(conn, list(scores)).items():
+                scores[doc_id] += boost
         # Bands need the runner-up even when one hit is asked for.
         best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[: max(k, 2)]
         return assign_bands(self._hits(conn, best, cosine, dense, keyword))[:k]
@@ -518,6 +520,22 @@ class SearchIndex:
             (f"{{stems_{kind}}} : ({match})", CANDIDATES),
         )
         return {r[0]: (r[1], kind) for r in rows}
+
+    def _boosts(self, conn, ids: list[int]) -> dict[int, float]:
+        """Score adjustments stored with documents (e.g. whether a case helped)."""
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        sql = f"SELECT id, boost FROM search_docs WHERE boost != 0 AND id IN ({marks})"  # noqa: S608 # nosec B608
+        return dict(conn.execute(sql, ids))
+
+    def set_boost(self, conn, kind: str, target: str, boost: float) -> None:
+        """Adjust a document's score; read at query time, so no re-embedding is needed."""
+        with write_transaction(conn):
+            conn.execute(
+                "UPDATE search_docs SET boost = ? WHERE kind = ? AND target = ?",
+                (float(boost), kind, str(target)),
+            )
 
     def _selective_terms(self, conn, terms: list[str]) -> list[str]:
         """Leave out terms found in many documents of a large index.

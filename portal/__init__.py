@@ -83,25 +83,51 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)  # before access: an expired session is ended first
     access.init_app(app)
 
-    from . import account, activities, admin, ask, auth, errors, home, kennisbank, questions
+    from . import (
+        account,
+        activities,
+        admin,
+        ask,
+        auth,
+        errors,
+        home,
+        kennisbank,
+        notifications,
+        questions,
+    )
 
-    for module in (auth, home, ask, questions, kennisbank, activities, admin, account):
+    for module in (
+        auth, home, ask, questions, kennisbank, activities, notifications, admin, account,
+    ):  # fmt: skip
         app.register_blueprint(module.bp)
     errors.init_app(app)
     from .accounts import SCHOOL_KINDS
-    from .cases import ANSWER_KINDS, CLUSTERS
+    from .cases import ANSWER_KINDS, CLUSTERS, HELPED_LABELS
     from .render import render_markdown
 
     app.jinja_env.globals.update(
-        CLUSTERS=CLUSTERS, ANSWER_KINDS=ANSWER_KINDS, SCHOOL_KINDS=SCHOOL_KINDS
+        CLUSTERS=CLUSTERS,
+        ANSWER_KINDS=ANSWER_KINDS,
+        SCHOOL_KINDS=SCHOOL_KINDS,
+        HELPED_LABELS=HELPED_LABELS,
     )
     app.jinja_env.filters["md"] = render_markdown
     app.jinja_env.filters["for_viewer"] = for_viewer
+    app.jinja_env.globals["unread_count"] = _unread_count
 
     from . import cli
 
     cli.init_app(app)
     return app
+
+
+def _unread_count() -> int:
+    from flask_login import current_user
+
+    from .db import get_db
+    from .notify import unread_count
+
+    return unread_count(get_db(), current_user.id) if current_user.is_authenticated else 0
 
 
 def for_viewer(text: str) -> str:

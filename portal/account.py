@@ -2,14 +2,15 @@
 
 import json
 
-from flask import Blueprint, Response, flash, redirect, render_template, session, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from . import gdpr
+from . import gdpr, notify
 from .access import EVERYONE, allow
 from .accounts import AccountError, User, check_password, get_user, set_password
-from .db import get_db
-from .forms import DeleteAccountForm, PasswordChangeForm
+from .cases import CLUSTERS
+from .db import get_db, transaction
+from .forms import DeleteAccountForm, EmptyForm, PasswordChangeForm
 from .security import audit, start_session_clock
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -31,6 +32,50 @@ def _render(password_form=None, delete_form=None, error=None, status=200):
 @allow(*EVERYONE)
 def index():
     return _render()
+
+
+@bp.route("/profiel", methods=["GET", "POST"])
+@allow(*EVERYONE)
+def profile():
+    """Expertise (who hears of which questions first) and mail settings per kind."""
+    db = get_db()
+    may_have_expertise = current_user.role in ("teacher", "expert")
+    if request.method == "POST":
+        EmptyForm()
+        if may_have_expertise:
+            chosen = [c for c in request.form.getlist("cluster") if c in CLUSTERS]
+            topics = request.form.get("topics", "").strip()[:300]
+            with transaction(db.conn):
+                db.conn.execute("DELETE FROM user_expertise WHERE user_id = ?", (current_user.id,))
+                db.conn.executemany(
+                    "INSERT INTO user_expertise (user_id, cluster) VALUES (?, ?)",
+                    [(current_user.id, c) for c in chosen],
+                )
+                db.conn.execute(
+                    "UPDATE users SET topics = ? WHERE id = ?", (topics, current_user.id)
+                )
+        notify.set_prefs(
+            db, current_user.id, {k: request.form.get(f"mode_{k}", "") for k in notify.KINDS}
+        )
+        flash("Je profiel en meldingen zijn opgeslagen.")
+        return redirect(url_for("account.profile"))
+    expertise = {
+        r[0]
+        for r in db.execute(
+            "SELECT cluster FROM user_expertise WHERE user_id = ?", [current_user.id]
+        )
+    }
+    topics = db.execute("SELECT topics FROM users WHERE id = ?", [current_user.id]).fetchone()[0]
+    return render_template(
+        "account/profile.html",
+        may_have_expertise=may_have_expertise,
+        expertise=expertise,
+        topics=topics,
+        prefs=notify.prefs(db, current_user.id),
+        KINDS=notify.KINDS,
+        MODES=notify.MODES,
+        form=EmptyForm(),
+    )
 
 
 @bp.route("/wachtwoord", methods=["POST"])

@@ -129,3 +129,15 @@ def delete(user_id: int):
     gdpr.delete_account(db, user_id)
     flash(f"Het account van {user['name']} is verwijderd; de kennis blijft zonder naam.")
     return redirect(url_for("admin.index"))
+
+
+@bp.route("/inzicht")
+@allow("coordinator")
+def insights():
+    """The region in figures, and the map of its expertise."""
+    from . import insights as region
+
+    db = get_db()
+    return render_template(
+        "admin/insights.html", figures=region.figures(db), expertise=region.expertise_map(db)
+    )

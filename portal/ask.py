@@ -4,12 +4,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 
-from . import cases, privacy
+from . import cases, privacy, routing
 from .access import COLLEAGUES, allow
 from .accounts import school_names
 from .db import get_db
 from .forms import AskForm, EmptyForm
-from .search import Suggestions, suggest
+from .search import Suggestions, get_index, suggest
 from .security import audit
 
 bp = Blueprint("ask", __name__, url_prefix="/vraag")
@@ -78,6 +78,7 @@ def _post(form: AskForm, privacy_kinds: list[str]):
         anonymous=form.anonymous.data,
         grade_band=form.grade_band.data,
     )
+    routing.announce(get_db(), get_index(), cases.get_question(get_db(), question_id))
     if privacy_kinds:
         # The teacher judged it a false alarm; kinds only, never the text itself.
         audit("privacy_warning_overridden", f"question:{question_id}", ",".join(privacy_kinds))

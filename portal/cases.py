@@ -73,6 +73,17 @@ def list_questions(db, status: str, cluster: str | None = None, limit=50, offset
     )
 
 
+def escalated_unanswered(db) -> list[dict]:
+    """Escalated questions that still have no answer, oldest first."""
+    return list(
+        db.query(
+            f"{QUESTION_SELECT} WHERE q.status = 'open' AND q.escalated_at IS NOT NULL "  # noqa: S608 # nosec B608 - constant
+            "AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.question_id = q.id) "
+            "ORDER BY q.created_at"
+        )
+    )
+
+
 def count_questions(db, status: str, cluster: str | None = None) -> int:
     if cluster in CLUSTERS:
         return db.execute(
@@ -148,7 +159,9 @@ def add_answer(db, question_id: int, author_id: int, kind: str, body: str) -> in
     return cur.lastrowid
 
 
-def mark_best(db, index, question_id: int, answer_id: int, user_id: int) -> None:
+def mark_best(
+    db, index, question_id: int, answer_id: int, user_id: int, chosen_by: int | None = None
+) -> None:
     """Mark the most helpful answer: the question becomes a resolved case and is indexed."""
     question = get_question(db, question_id)
     if question is None:
@@ -170,8 +183,8 @@ def mark_best(db, index, question_id: int, answer_id: int, user_id: int) -> None
     with transaction(db.conn):
         db.conn.execute(
             "UPDATE questions SET status = 'resolved', best_answer_id = ?, "
-            "resolved_at = coalesce(resolved_at, ?) WHERE id = ?",
-            (answer_id, now(), question_id),
+            "resolved_at = coalesce(resolved_at, ?), best_chosen_by = ? WHERE id = ?",
+            (answer_id, now(), chosen_by, question_id),
         )
         index.write_docs(db.conn, [doc], vectors)
     index.refresh(db.conn)
@@ -220,6 +233,17 @@ def delete_question(db, index, question_id: int) -> None:
         db.conn.execute("DELETE FROM questions WHERE id = ?", (question_id,))
         index.remove(db.conn, "case", [str(question_id)])
     index.refresh(db.conn)
+
+
+# "Heeft het geholpen?" weighs in ranking: a small nudge, within the eval's score bands.
+HELPED_BOOST = {"ja": 0.01, "deels": 0.0, "nee": -0.02}
+HELPED_LABELS = {"ja": "het hielp", "deels": "het hielp een beetje", "nee": "het hielp niet"}
+
+
+def set_helped(db, index, question_id: int, value: str) -> None:
+    with transaction(db.conn):
+        db.conn.execute("UPDATE questions SET helped = ? WHERE id = ?", (value, question_id))
+        index.set_boost(db.conn, "case", str(question_id), HELPED_BOOST[value])
 
 
 def record_helped(db, user_id: int, kind: str, target: str) -> None:

@@ -20,6 +20,16 @@ index_cli = AppGroup("index", help="Build and inspect the search index.")
 kennisbank_cli = AppGroup("kennisbank", help="Knowledge dossiers.")
 demo_cli = AppGroup("demo", help="The demo region.")
 privacy_cli = AppGroup("privacy", help="The privacy guard and de-identification.")
+jobs_cli = AppGroup("jobs", help="Escalation, reminders, digests and mail (run by a timer).")
+
+
+@jobs_cli.command("run")
+def jobs_run():
+    """Run every job once; safe to run often and from several processes."""
+    from . import jobs
+
+    result = jobs.run(get_db())
+    click.echo(", ".join(f"{k}: {v}" for k, v in result.items()))
 
 
 def _fail(message: str) -> None:
@@ -343,5 +353,7 @@ def privacy_retention(open_days, resolved_days, dry_run):
 
 
 def init_app(app) -> None:
-    for command in (users_cli, cases_cli, search, index_cli, kennisbank_cli, demo_cli, privacy_cli):
+    for command in (
+        users_cli, cases_cli, search, index_cli, kennisbank_cli, demo_cli, privacy_cli, jobs_cli,
+    ):  # fmt: skip
         app.cli.add_command(command)

@@ -182,11 +182,79 @@ def m0004_kennisbank_parents(db: sqlite_utils.Database) -> None:
     )
 
 
+def m0005_routing_notifications(db: sqlite_utils.Database) -> None:
+    run_script(
+        db.conn,
+        """
+        ALTER TABLE users ADD COLUMN topics TEXT NOT NULL DEFAULT '';
+        CREATE TABLE user_expertise (
+            user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            cluster TEXT NOT NULL,
+            PRIMARY KEY (user_id, cluster)
+        );
+        CREATE TABLE notification_prefs (
+            user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            mode TEXT NOT NULL CHECK (mode IN ('immediate', 'daily', 'never')),
+            PRIMARY KEY (user_id, kind)
+        );
+        CREATE TABLE notifications (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            question_id INTEGER REFERENCES questions (id) ON DELETE CASCADE,
+            text TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            read_at TEXT,
+            digest_sent_at TEXT,
+            -- One notification per user, kind and question: jobs may run twice.
+            UNIQUE (user_id, kind, question_id)
+        );
+        CREATE INDEX notifications_unread ON notifications (user_id, read_at);
+        -- Mail waits here; `flask jobs run` sends it. A web request never talks SMTP.
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            dedupe_key TEXT NOT NULL UNIQUE,
+            to_addr TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            body_text TEXT NOT NULL,
+            body_html TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT NOT NULL,
+            locked_until TEXT,
+            sent_at TEXT,
+            last_error TEXT
+        );
+        CREATE INDEX outbox_due ON outbox (sent_at, next_attempt_at);
+        CREATE TABLE question_followers (
+            question_id INTEGER NOT NULL REFERENCES questions (id) ON DELETE CASCADE,
+            user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (question_id, user_id)
+        );
+        ALTER TABLE questions ADD COLUMN broadcast_at TEXT;
+        ALTER TABLE questions ADD COLUMN escalated_at TEXT;
+        ALTER TABLE questions ADD COLUMN escalated_coordinator_at TEXT;
+        ALTER TABLE questions ADD COLUMN reminded_at TEXT;
+        ALTER TABLE questions ADD COLUMN reminded_again_at TEXT;
+        ALTER TABLE questions ADD COLUMN feedback_asked_at TEXT;
+        ALTER TABLE questions ADD COLUMN helped TEXT CHECK (helped IN ('ja', 'deels', 'nee'));
+        ALTER TABLE questions ADD COLUMN best_chosen_by INTEGER REFERENCES users (id);
+        """,
+    )
+    # index.schema creates search_docs with `boost` on new databases (0001 uses it).
+    columns = {row[1] for row in db.conn.execute("PRAGMA table_info(search_docs)")}
+    if "boost" not in columns:
+        db.conn.execute("ALTER TABLE search_docs ADD COLUMN boost REAL NOT NULL DEFAULT 0")
+
+
 MIGRATIONS = [
     ("0001_initial", m0001_initial),
     ("0002_privacy_security", m0002_privacy_security),
     ("0003_retention", m0003_retention),
     ("0004_kennisbank_parents", m0004_kennisbank_parents),
+    ("0005_routing_notifications", m0005_routing_notifications),
 ]
 
 

@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from . import cases, privacy
+from . import cases, privacy, routing
 from .access import COLLEAGUES, EVERYONE, STAFF, allow
 from .accounts import school_names
 from .db import get_db
@@ -79,6 +79,10 @@ def _render_detail(question: dict, form: AnswerForm, status: int = 200, **extra)
             reveal_form=extra.pop("reveal_form", None) or RevealForm(formdata=None),
             findings=extra.pop("findings", []),
             dossier=dossier_for_cluster(question["cluster"]),
+            followers=routing.follower_count(get_db(), question["id"]),
+            following=_following(question["id"]),
+            colleagues=_colleagues(question),
+            may_close=_may_close(question, answers),
             warn_on_post=extra.pop("warn_on_post", False),
             **extra,
         ),
@@ -118,6 +122,7 @@ def answer(question_id: int):
     except cases.CaseError as exc:
         form.body.errors = [*form.body.errors, str(exc)]
         return _render_detail(question, form, exc.status)
+    routing.on_answer(get_db(), question, current_user.id)
     flash("Dank je! Je antwoord staat bij de vraag.")
     return redirect(
         url_for("questions.detail", question_id=question_id, _anchor=f"antwoord-{answer_id}")
@@ -190,3 +195,113 @@ def reveal(question_id: int):
     audit("identity_revealed", subject=f"question:{question_id}", detail=form.reason.data)
     revealed = {"name": question["author_name"], "school": question["school_name"]}
     return _render_detail(question, AnswerForm(formdata=None), revealed=revealed)
+
+
+def _following(question_id: int) -> bool:
+    return bool(
+        get_db()
+        .execute(
+            "SELECT 1 FROM question_followers WHERE question_id = ? AND user_id = ?",
+            [question_id, current_user.id],
+        )
+        .fetchone()
+    )
+
+
+def _colleagues(question: dict) -> list[dict]:
+    if current_user.role not in ("teacher", "expert") or question["status"] != "open":
+        return []
+    return list(
+        get_db().query(
+            "SELECT u.id, u.name, s.name AS school FROM users u LEFT JOIN schools s "
+            "ON s.id = u.school_id WHERE u.role IN ('teacher', 'expert') AND u.active = 1 "
+            "AND u.system = 0 AND u.id NOT IN (?, ?) ORDER BY u.name",
+            [current_user.id, question["author_id"]],
+        )
+    )
+
+
+def _may_close(question: dict, answers: list) -> bool:
+    """After both reminders, an expert may choose the best answer on the asker's behalf."""
+    return (
+        current_user.role == "expert"
+        and question["status"] == "open"
+        and bool(answers)
+        and bool(question.get("reminded_again_at"))
+        and current_user.id != question["author_id"]
+    )
+
+
+@bp.route("/vragen/<int:question_id>/volgen", methods=["POST"])
+@allow(*STAFF)
+def follow(question_id: int):
+    """ "Ik wil dit ook weten": follow a question and hear of its answers."""
+    _question_or_404(question_id)
+    EmptyForm()
+    following = routing.toggle_follow(get_db(), question_id, current_user.id)
+    flash("Je volgt deze vraag." if following else "Je volgt deze vraag niet meer.")
+    return redirect(url_for("questions.detail", question_id=question_id))
+
+
+@bp.route("/vragen/<int:question_id>/uitnodigen", methods=["POST"])
+@allow(*COLLEAGUES)
+def invite(question_id: int):
+    """Ask a specific colleague to answer."""
+    question = _question_or_404(question_id)
+    EmptyForm()
+    user_id = request.form.get("user_id", "")
+    valid = {c["id"] for c in _colleagues(question)}
+    if not user_id.isdigit() or int(user_id) not in valid:
+        flash("Kies een collega uit de lijst.", "error")
+        return redirect(url_for("questions.detail", question_id=question_id)), 303
+    routing.invite(get_db(), question, int(user_id))
+    flash("Je collega krijgt een melding met het verzoek om te antwoorden.")
+    return redirect(url_for("questions.detail", question_id=question_id))
+
+
+@bp.route("/vragen/<int:question_id>/sluiten", methods=["POST"])
+@allow("expert")
+def close_for_asker(question_id: int):
+    """An expert marks the best answer on behalf of an asker who did not, labelled as such."""
+    question = _question_or_404(question_id)
+    EmptyForm()
+    answers = cases.get_answers(get_db(), question_id)
+    answer_id = request.form.get("answer_id", "")
+    if not _may_close(question, answers) or not answer_id.isdigit():
+        abort(403)
+    try:
+        cases.mark_best(
+            get_db(),
+            get_index(),
+            question_id,
+            int(answer_id),
+            question["author_id"],
+            chosen_by=current_user.id,
+        )
+    except cases.CaseError as exc:
+        abort(exc.status)
+    flash("De vraag is gesloten met het gekozen antwoord, gemarkeerd als gekozen door een expert.")
+    return redirect(url_for("questions.detail", question_id=question_id))
+
+
+@bp.route("/vragen/<int:question_id>/geholpen", methods=["POST"])
+@allow(*COLLEAGUES)
+def helped(question_id: int):
+    """The asker says whether the most helpful answer really helped; it weighs in ranking."""
+    question = _question_or_404(question_id)
+    EmptyForm()
+    value = request.form.get("helped", "")
+    if question["author_id"] != current_user.id or question["status"] != "resolved":
+        abort(403)
+    if value not in cases.HELPED_BOOST:
+        abort(400)
+    cases.set_helped(get_db(), get_index(), question_id, value)
+    flash("Dank je! Dat helpt de volgende collega kiezen.")
+    return redirect(url_for("questions.detail", question_id=question_id))
+
+
+@bp.route("/vragen/onbeantwoord")
+@allow("expert", "coordinator")
+def unanswered():
+    """The experts' queue: escalated questions without an answer, oldest first."""
+    return render_template("questions/unanswered.html", items=cases.escalated_unanswered(get_db()))

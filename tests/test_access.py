@@ -56,6 +56,17 @@ POST /kennisbank/agressief/voorstel  401 403 400 403 400
 GET  /kennisbank/beheer              302 403 403 403 200
 GET  /kennisbank/voorstellen/{v}     302 403 403 403 404
 POST /kennisbank/voorstellen/{v}/{d} 401 403 403 403 404
+GET  /vragen/onbeantwoord            302 403 200 403 200
+POST /vragen/{q}/volgen              401 302 302 403 302
+POST /vragen/{q}/uitnodigen          401 303 303 403 403
+POST /vragen/{q}/sluiten             401 403 403 403 403
+POST /vragen/{r}/geholpen            401 302 403 403 403
+GET  /meldingen                      302 200 200 200 200
+GET  /meldingen/aantal               302 200 200 200 200
+POST /meldingen/gelezen              401 302 302 302 302
+GET  /account/profiel                302 200 200 200 200
+POST /account/profiel                401 302 302 302 302
+GET  /beheer/inzicht                 302 403 403 403 200
 GET  /activiteiten                   302 200 200 200 200
 POST /activiteiten                   401 403 403 403 400
 POST /activiteiten/{v}/terugblik     401 403 403 403 404
@@ -94,6 +105,8 @@ FORM = {
     "/vragen/{q}/wie-vroeg": {"reason": "Een reden die lang genoeg is"},
     "/account/verwijderen": {"password": "niet-het-goede-wachtwoord"},
     "/kennisbank/agressief/voorstel": {"markdown": "", "note": ""},
+    "/vragen/{q}/uitnodigen": {"user_id": "999"},
+    "/vragen/{r}/geholpen": {"helped": "ja"},
 }
 
 
