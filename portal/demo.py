@@ -74,6 +74,18 @@ def create(db, index, demo_dir: Path) -> dict:
             )
         opened += 1
     _activities(db, user_ids["coordinator"])
+    # Expertise, so routing and the coordinator's expertise map have something to show.
+    with transaction(db.conn):
+        db.conn.executemany(
+            "INSERT INTO user_expertise (user_id, cluster) VALUES (?, ?)",
+            [
+                (user_ids["expert"], "angstig-teruggetrokken"),
+                (user_ids["expert"], "agressief"),
+                (user_ids["collega"], "druk-impulsief"),
+                (user_ids["collega"], "agressief"),
+                (user_ids["leerkracht"], "informatieverwerking-sociaal"),
+            ],
+        )
     return {
         "schools": len(school_ids),
         "users": len(user_ids),

@@ -29,19 +29,24 @@ class LoginForm(Form):
     password = PasswordField("Wachtwoord", [DataRequired("Vul je wachtwoord in.")])
 
 
-class AcceptForm(Form):
-    name = StringField("Je naam", [DataRequired("Vul je naam in."), Length(max=80)])
+def new_password_fields(label: str, confirm_label: str):
+    """A new password and its repetition (the full policy is checked by accounts)."""
     password = PasswordField(
-        "Kies een wachtwoord",
+        label,
         [
             DataRequired("Kies een wachtwoord."),
             Length(min=10, max=200, message="Kies een wachtwoord van minstens 10 tekens."),
         ],
     )
     confirm = PasswordField(
-        "Herhaal het wachtwoord",
-        [EqualTo("password", message="De twee wachtwoorden zijn niet gelijk.")],
+        confirm_label, [EqualTo("password", message="De twee wachtwoorden zijn niet gelijk.")]
     )
+    return password, confirm
+
+
+class AcceptForm(Form):
+    name = StringField("Je naam", [DataRequired("Vul je naam in."), Length(max=80)])
+    password, confirm = new_password_fields("Kies een wachtwoord", "Herhaal het wachtwoord")
 
 
 class AskForm(Form):
@@ -145,17 +150,7 @@ class RevealForm(Form):
 
 class PasswordChangeForm(Form):
     current = PasswordField("Huidig wachtwoord", [DataRequired("Vul je huidige wachtwoord in.")])
-    password = PasswordField(
-        "Nieuw wachtwoord",
-        [
-            DataRequired("Kies een nieuw wachtwoord."),
-            Length(min=10, max=200, message="Kies een wachtwoord van minstens 10 tekens."),
-        ],
-    )
-    confirm = PasswordField(
-        "Herhaal het nieuwe wachtwoord",
-        [EqualTo("password", message="De twee wachtwoorden zijn niet gelijk.")],
-    )
+    password, confirm = new_password_fields("Nieuw wachtwoord", "Herhaal het nieuwe wachtwoord")
 
 
 class DeleteAccountForm(Form):

@@ -10,15 +10,7 @@ from portal import dossiers
 from portal.cases import CLUSTERS
 
 DOSSIER_DIR = Path(__file__).resolve().parent.parent / "content" / "dossiers"
-SECTIONS = [
-    "Waar gaat het over",
-    "Wat zie je in de klas",
-    "Wat kun je doen",
-    "Samenwerken met ouders",
-    "Wanneer schakel je hulp in",
-    "Misverstanden",
-    "Bronnen",
-]
+SECTIONS = list(dossiers.REQUIRED_SECTIONS)
 FILES = sorted(DOSSIER_DIR.glob("*.md"))
 
 
