@@ -22,6 +22,7 @@ REPLACEMENTS = {
     "postcode": "[postcode]",
     "address": "[adres]",
     "school": "[school]",
+    "age": "[leeftijd]",
 }
 LABELS = {
     "name": "naam",
@@ -32,6 +33,7 @@ LABELS = {
     "postcode": "postcode",
     "address": "adres",
     "school": "naam van een school",
+    "age": "exacte leeftijd samen met de school",
 }
 # Bound the work on pasted text.
 MAX_SCAN_CHARS = 20000
@@ -397,6 +399,11 @@ _ARTICLES = frozenset(
 )
 
 
+_AGE = re.compile(
+    r"\b\d{1,2}\s?jaar\b|\(\d{1,2}\)|(?<=\bvan )\d{1,2}\b(?! (?:jaar|minuten|uur|de|het|\d))"
+)
+
+
 def _bsn_valid(digits: str) -> bool:
     if len(digits) != 9 or digits == "000000000":
         return False
@@ -445,6 +452,11 @@ def scan(text: str, schools: list[str] | tuple = ()) -> list[Finding]:
             for m in re.finditer(r"\b" + re.escape(variant.lower()) + r"\b", lowered):
                 add("school", m.start(), m.end())
     _find_names(text, add)
+    # An exact age is identifying together with the name of the school ("de jongen van 7 op
+    # De Regenboog"); with only a group number it is what every question says.
+    if any(f.kind == "school" for f in found):
+        for m in _AGE.finditer(text):
+            add("age", m.start(), m.end())
     return _without_overlaps(found)
 
 
@@ -567,7 +579,17 @@ def _followed_by_surname(tokens, i) -> bool:
 
 def _without_overlaps(found: list[Finding]) -> list[Finding]:
     # Prefer the more specific kinds where spans overlap (a BSN is not also a phone number).
-    priority = ["email", "bsn", "phone", "postcode", "address", "birthdate", "school", "name"]
+    priority = [
+        "email",
+        "bsn",
+        "phone",
+        "postcode",
+        "address",
+        "birthdate",
+        "school",
+        "name",
+        "age",
+    ]
     found.sort(key=lambda f: (priority.index(f.kind), f.start))
     kept: list[Finding] = []
     for f in found:

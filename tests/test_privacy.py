@@ -28,6 +28,7 @@ SCHOOLS = ["Basisschool De Regenboog", "SBO De Uiterwaard"]
         ("Hij is geboren op 12 maart 2017.", "birthdate", "12 maart 2017"),
         ("Ik werk op De Regenboog.", "school", "De Regenboog"),
         ("Roos (8) huilt veel.", "name", "Roos"),
+        ("Een jongen van 7 op De Regenboog bijt.", "age", "7"),
     ],
 )
 def test_finds_personal_data(text, kind, found):
@@ -44,6 +45,7 @@ def test_finds_personal_data(text, kind, found):
         "Maandag start de Kanjertraining; in maart volgt Rots en Water.",
         "Het BSN-nummer staat in het dossier: 123456789 is geen geldig nummer.",
         "Op 12-10-2026 hebben we een gesprek met de GGD en Veilig Thuis.",
+        "Een jongen van 7 in groep 3 bijt als hij boos is.",
     ],
 )
 def test_clean_texts_raise_no_alarm(text):
