@@ -86,7 +86,7 @@ def test_cli_scan_reads_stdin(runner):
         args=["privacy", "scan", "--json"], input="Daan (7) van De Linde, bel 06-12345678"
     )
     findings = json.loads(result.output)
-    assert [f["kind"] for f in findings] == ["name", "school", "phone"]
+    assert [f["kind"] for f in findings] == ["name", "age", "school", "phone"]
     assert set(findings[0]) == {"kind", "start", "end", "text", "replacement"}
     assert findings[0]["replacement"] == "[leerling]"
 
