@@ -135,11 +135,15 @@ def for_viewer(text: str) -> str:
     from flask_login import current_user
 
     if current_user.is_authenticated and current_user.role == "parent":
+        from flask import g
+
         from .accounts import school_names
         from .db import get_db
         from .privacy import scrub
 
-        return scrub(text, school_names(get_db()))
+        if "school_names" not in g:  # once per request, not once per row
+            g.school_names = school_names(get_db())
+        return scrub(text, g.school_names)
     return text
 
 

@@ -16,7 +16,7 @@ def index():
     db = get_db()
     all_dossiers = dossiers.effective(db.conn, current_app.config["DOSSIER_DIR"])
     context = {
-        "figures": cases.region_figures(db),
+        "figures": cases.region_figures(db) if current_user.role == "coordinator" else None,
         "dossiers": all_dossiers,
         "activities": activities.upcoming(db, limit=3),
         "ACTIVITY_KINDS": activities.KINDS,
