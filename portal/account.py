@@ -113,10 +113,11 @@ def export_response(user_id: int) -> Response:
     )
 
 
-@bp.route("/gegevens.json")
+@bp.route("/gegevens.json", methods=["POST"])
 @allow(*EVERYONE)
 def export():
-    """Download all personal data of this account (JSON)."""
+    """Download all personal data of this account (JSON); a POST, because it is logged."""
+    EmptyForm()
     audit("personal_data_exported", subject=f"user:{current_user.id}")
     return export_response(current_user.id)
 

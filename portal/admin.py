@@ -97,10 +97,11 @@ def set_active(user_id: int):
     return redirect(url_for("admin.index"))
 
 
-@bp.route("/accounts/<int:user_id>/gegevens.json")
+@bp.route("/accounts/<int:user_id>/gegevens.json", methods=["POST"])
 @allow("coordinator")
 def export(user_id: int):
-    """Export a person's data on her request (AVG); logged."""
+    """Export a person's data on her request (AVG); logged, so a POST."""
+    EmptyForm()
     from .account import export_response
 
     user = accounts.get_user(get_db(), user_id)

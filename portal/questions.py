@@ -305,3 +305,12 @@ def helped(question_id: int):
 def unanswered():
     """The experts' queue: escalated questions without an answer, oldest first."""
     return render_template("questions/unanswered.html", items=cases.escalated_unanswered(get_db()))
+
+
+@bp.route("/vragen/<int:question_id>/antwoord/controle", methods=["POST"])
+@allow(*COLLEAGUES)
+def check_answer(question_id: int):
+    """The privacy panel for an answer being written (htmx, while typing)."""
+    _question_or_404(question_id)
+    findings = privacy.check_fields({"body": request.form.get("body", "")}, school_names(get_db()))
+    return render_template("_privacy.html", findings=findings, warn_on_post=False)

@@ -41,6 +41,7 @@ GET  /casussen                       302 200 200 200 200
 GET  /vragen/{q}                     302 200 200 404 200
 GET  /vragen/{r}                     302 200 200 200 200
 POST /vragen/{q}/antwoord            401 302 302 403 403
+POST /vragen/{q}/antwoord/controle   401 200 200 403 403
 POST /vragen/{q}/meest-behulpzaam    401 302 403 403 403
 GET  /vragen/{q}/bewerken            302 200 403 403 200
 POST /vragen/{q}/bewerken            401 302 403 403 302
@@ -74,11 +75,11 @@ GET  /beheer                         302 403 403 403 200
 POST /beheer/uitnodigen              401 403 403 403 200
 POST /beheer/scholen                 401 403 403 403 302
 POST /beheer/accounts/{u}/actief     401 403 403 403 302
-GET  /beheer/accounts/{u}/gegevens.json 302 403 403 403 200
+POST /beheer/accounts/{u}/gegevens.json 401 403 403 403 200
 POST /beheer/accounts/{u}/verwijderen 401 403 403 403 400
 GET  /account                        302 200 200 200 200
 POST /account/wachtwoord             401 400 400 400 400
-GET  /account/gegevens.json          302 200 200 200 200
+POST /account/gegevens.json          401 200 200 200 200
 POST /account/verwijderen            401 400 400 400 400
 GET  /robots.txt                     200 200 200 200 200
 GET  /login                          200 302 302 302 302

@@ -159,6 +159,13 @@ def test_privacy_guard_warns_while_typing_and_fixes_in_one_click(live_server, br
         "[leerling] (groep 5) wordt door haar moeder gebracht, tel [telefoon]."
     )
     assert page.locator("#privacy mark").count() == 0
+    # Answers are checked while typing too.
+    page.select_option("#cluster", "druk-impulsief")
+    page.click("button[value=post]")
+    page.wait_for_selector("text=staat uit bij je collega")
+    page.type("#body", "Bel de vader van Mohammed, die weet wat werkt.")
+    page.wait_for_selector("#privacy mark")
+    assert "Mohammed" in page.inner_text("#privacy")
     context.close()
 
 

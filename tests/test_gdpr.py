@@ -14,7 +14,7 @@ def test_export_holds_my_data(app, client, auth):
     qid = ask(app, who="teacher")
     answer(app, qid, who="teacher")
     auth.login("teacher")
-    response = client.get("/account/gegevens.json")
+    response = auth.post("/account/gegevens.json")
     assert response.headers["Content-Disposition"].startswith("attachment")
     data = json.loads(response.get_data(as_text=True))
     assert data["account"]["email"] == USERS["teacher"][0]
@@ -62,9 +62,7 @@ def test_coordinator_deletes_on_request_with_a_logged_reason(app, client, auth):
             .fetchone()
         )
     assert row[0] == "Verzoek per e-mail van 20-11"
-    assert (
-        client.get(f"/beheer/accounts/{user_id(app, 'teacher')}/gegevens.json").status_code == 200
-    )
+    assert auth.post(f"/beheer/accounts/{user_id(app, 'teacher')}/gegevens.json").status_code == 200
 
 
 def test_retention_de_identifies_old_questions(app, runner):

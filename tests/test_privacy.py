@@ -171,6 +171,21 @@ def test_answers_are_checked_on_the_server(app, client, auth):
     assert count(app, "answers") == 1
 
 
+def test_answers_are_checked_while_typing(app, client, auth):
+    qid = ask(app)
+    auth.login("teacher2")
+    page = client.get(f"/vragen/{qid}").get_data(as_text=True)
+    assert f'hx-post="/vragen/{qid}/antwoord/controle"' in page
+    panel = auth.post(
+        f"/vragen/{qid}/antwoord/controle",
+        {"body": "Mail de moeder van Daan even op ouder@example.nl"},
+        headers={"HX-Request": "true"},
+    ).get_data(as_text=True)
+    assert '<div id="privacy"' in panel
+    assert "<mark>Daan</mark>" in panel and "<mark>ouder@example.nl</mark>" in panel
+    assert "<html" not in panel
+
+
 def test_import_refuses_personal_data_unless_told(app, runner, tmp_path):
     case = {
         "ref": "p-1",
