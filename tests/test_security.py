@@ -2,6 +2,7 @@
 
 import time
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
@@ -209,3 +210,34 @@ def test_parents_read_cases_without_names(app, client, auth):
     auth.login("parent")
     html = client.get(f"/vragen/{qid}").get_data(as_text=True)
     assert "Sanne" not in html and "[leerling]" in html
+
+
+@pytest.mark.parametrize("payload", XSS[:6])
+def test_xss_in_the_other_text_fields(app, client, auth, payload):
+    """Activities, profile topics, proposal notes, reveal reasons, invitation names."""
+    auth.login("expert")
+    assert (
+        auth.post("/account/profiel", {"cluster": ["agressief"], "topics": payload}).status_code
+        == 302
+    )
+    text = (Path(__file__).parent.parent / "content/dossiers/agressief.md").read_text()
+    proposal = {"markdown": text, "note": payload[:300]}
+    assert auth.post("/kennisbank/agressief/voorstel", proposal).status_code == 302
+    auth.login("coordinator")
+    posted = auth.post(
+        "/activiteiten",
+        {
+            "title": payload[:120],
+            "kind": "ouderavond",
+            "starts_at": "2099-01-01 19:00",
+            "place": payload[:200],
+            "description": payload,
+        },
+    )
+    assert posted.status_code == 302
+    invite = {"email": "x@school.test", "role": "parent", "school_id": "", "name": payload[:80]}
+    assert auth.post("/beheer/uitnodigen", invite).status_code == 200
+    for url in ("/beheer/inzicht", "/kennisbank/beheer", "/activiteiten", "/beheer", "/"):
+        assert markup_problems(client.get(url).get_data(as_text=True)) == [], url
+    auth.login("parent")
+    assert markup_problems(client.get("/").get_data(as_text=True)) == []
