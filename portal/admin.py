@@ -80,14 +80,23 @@ def add_school():
     return redirect(url_for("admin.index"))
 
 
+def _person(user_id: int) -> dict | None:
+    """A real person's account (not a system account), or None."""
+    user = accounts.get_user(get_db(), user_id)
+    return None if user is None or user["system"] else user
+
+
+NO_SUCH_ACCOUNT = {"error": "Dit account bestaat niet.", "status": 404}
+
+
 @bp.route("/accounts/<int:user_id>/actief", methods=["POST"])
 @allow("coordinator")
 def set_active(user_id: int):
     EmptyForm()
     db = get_db()
-    user = accounts.get_user(db, user_id)
-    if user is None or user["system"]:
-        return _render(error="Dit account bestaat niet.", status=404)
+    user = _person(user_id)
+    if user is None:
+        return _render(**NO_SUCH_ACCOUNT)
     if user_id == current_user.id:
         return _render(error="Je kunt je eigen account niet uitschakelen.", status=400)
     active = request.form.get("active") == "1"
@@ -104,9 +113,8 @@ def export(user_id: int):
     EmptyForm()
     from .account import export_response
 
-    user = accounts.get_user(get_db(), user_id)
-    if user is None or user["system"]:
-        return _render(error="Dit account bestaat niet.", status=404)
+    if _person(user_id) is None:
+        return _render(**NO_SUCH_ACCOUNT)
     audit("personal_data_exported", subject=f"user:{user_id}", detail="by the coordinator")
     return export_response(user_id)
 
@@ -116,9 +124,9 @@ def export(user_id: int):
 def delete(user_id: int):
     """Delete an account on the person's request (AVG); the reason is logged."""
     db = get_db()
-    user = accounts.get_user(db, user_id)
-    if user is None or user["system"]:
-        return _render(error="Dit account bestaat niet.", status=404)
+    user = _person(user_id)
+    if user is None:
+        return _render(**NO_SUCH_ACCOUNT)
     if user_id == current_user.id:
         return _render(error="Verwijder je eigen account via Mijn account.", status=400)
     form = RevealForm()
