@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import faiss
@@ -88,7 +88,6 @@ class Hit:
     score: float
     cosine: float
     band: str | None = None
-    ranks: dict = field(default_factory=dict)
 
     def as_json(self) -> dict:
         return {
@@ -283,11 +282,6 @@ class SearchIndex:
                 self._ensure_loaded(conn)
             else:
                 self._catch_up(conn)
-
-    def reset(self) -> None:
-        """Forget the in-memory index (it is reloaded on next use)."""
-        with self._lock:
-            self._faiss, self._seq = None, -1
 
     # ---- writing -----------------------------------------------------------------------
 
@@ -569,8 +563,6 @@ class SearchIndex:
         marks = ",".join("?" * len(ids))
         sql = f"SELECT id, kind, target, ref, title, snippet FROM search_docs WHERE id IN ({marks})"  # noqa: S608 # nosec B608
         rows = {r[0]: r for r in conn.execute(sql, ids)}  # noqa: S608 - only '?' marks
-        dense_rank = {d: r for r, d in enumerate(sorted(dense, key=lambda d: -dense[d]))}
-        kw_rank = {d: r for r, d in enumerate(keyword)}
         hits = []
         for doc_id, score in best:
             if doc_id not in rows:  # removed by another process a moment ago
@@ -585,7 +577,6 @@ class SearchIndex:
                     snippet=snippet,
                     score=score,
                     cosine=cosine.get(doc_id, 0.0),
-                    ranks={"dense": dense_rank.get(doc_id), "keyword": kw_rank.get(doc_id)},
                 )
             )
         return hits

@@ -196,11 +196,6 @@ def school_names(db) -> list[str]:
     return [r[0] for r in db.execute("SELECT name FROM schools")]
 
 
-def get_school(db, school_id) -> dict | None:
-    rows = list(db.query("SELECT * FROM schools WHERE id = ?", [school_id]))
-    return rows[0] if rows else None
-
-
 def create_school(db, name: str, kind: str = "regulier") -> int:
     name = name.strip()
     if not name:

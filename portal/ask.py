@@ -29,6 +29,7 @@ def new():
     form = AskForm()
     schools = school_names(get_db())
     suggestions, searched, warn_on_post = Suggestions([], []), False, False
+    findings = None
     if request.method == "POST":
         fix = request.form.get("privacy_fix")
         if fix and not request.htmx:
@@ -39,7 +40,8 @@ def new():
         action = request.form.get("action")
         wants_post = action in ("post", "post_anyway") and not fix and not request.htmx
         if wants_post and form.validate_on_submit():
-            kinds = sorted({ff.finding.kind for ff in _findings(form, schools)})
+            findings = _findings(form, schools)
+            kinds = sorted({ff.finding.kind for ff in findings})
             if kinds and action != "post_anyway":
                 warn_on_post = True
             else:
@@ -53,7 +55,7 @@ def new():
         "suggestions": suggestions,
         "searched": searched,
         "helped_form": EmptyForm(),
-        "findings": _findings(form, schools),
+        "findings": findings if findings is not None else _findings(form, schools),
         "warn_on_post": warn_on_post,
     }
     if request.htmx:

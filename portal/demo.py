@@ -29,11 +29,6 @@ SCHOOLS = (
 )
 
 
-def accounts_table() -> list[tuple[str, str]]:
-    """The demo accounts as (e-mail, role) pairs, for the README and the CLI."""
-    return [(f"{local}@{DOMAIN}", role) for local, _, role, _ in ACCOUNTS]
-
-
 def create(db, index, demo_dir: Path) -> dict:
     """Fill an empty database with the demo region."""
     region = json.loads((demo_dir / "region.json").read_text(encoding="utf-8"))

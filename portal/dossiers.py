@@ -192,25 +192,40 @@ def approved_versions(conn) -> dict[str, tuple[int, str]]:
     return {slug: (vid, text) for slug, vid, text in rows}
 
 
+def _approved_ids(conn) -> dict[str, int]:
+    """{slug: id of the approved edit in force}: cheap, no texts."""
+    return dict(
+        conn.execute(
+            "SELECT slug, max(id) FROM dossier_versions WHERE status = 'approved' GROUP BY slug"
+        )
+    )
+
+
+# Approved edits never change, so each is parsed once per process, keyed by database file
+# and version id (one process may serve several databases, e.g. in tests).
+_parsed_edits: dict[tuple[str, int], Dossier] = {}
+
+
 def effective(conn, directory) -> list[Dossier]:
     """The dossiers in force: the files, with approved portal edits on top."""
-    files = load_all(directory)
-    edits = approved_versions(conn)
-    out = []
-    for d in files:
-        if d.slug in edits:
-            vid, text = edits[d.slug]
+    edits = _approved_ids(conn)
+    if not edits:
+        return load_all(directory)
+    database = conn.execute("PRAGMA database_list").fetchone()[2]
+    if any((database, vid) not in _parsed_edits for vid in edits.values()):
+        for slug, (vid, text) in approved_versions(conn).items():
             # Validated on approval; should a row still be broken, the file's text stays.
             with suppress(ValueError):
-                d = replace(parse_text(d.slug, text), version=vid)
-        out.append(d)
-    return out
+                _parsed_edits[(database, vid)] = replace(parse_text(slug, text), version=vid)
+    return [
+        _parsed_edits.get((database, edits[d.slug]), d) if d.slug in edits else d
+        for d in load_all(directory)
+    ]
 
 
 def fingerprint(conn, directory) -> str:
     """Changes when a file or an approved edit changes: the index then syncs."""
-    edits = approved_versions(conn)
-    stamp = ",".join(f"{k}:{v[0]}" for k, v in sorted(edits.items()))
+    stamp = ",".join(f"{k}:{v}" for k, v in sorted(_approved_ids(conn).items()))
     base = content_hash(Path(directory)) if Path(directory).is_dir() else "none"
     return f"{base}|{stamp}"
 
