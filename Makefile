@@ -6,10 +6,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DIR ?= instance/demo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+DEMO_REGION = $(shell $(PYTHON) -c 'import json; print(json.load(open("content/demo/region.json"))["name"])')
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: setup run test lint format demo bench clean
+.PHONY: setup run test check lint format demo bench clean
 
 setup: $(VENV)/.installed portal/static/vendor/htmx.min.js
 
@@ -38,13 +39,18 @@ $(DEMO_DIR)/portal.sqlite3: | $(VENV)/.installed
 demo: setup $(DEMO_DIR)/portal.sqlite3
 
 run: setup $(DEMO_DIR)/portal.sqlite3
-	PORTAL_DATA_DIR=$(DEMO_DIR) PORTAL_REGION_NAME="Samenwerkingsverband Demo Rivierenland" \
+	PORTAL_DATA_DIR=$(DEMO_DIR) PORTAL_REGION_NAME="$(DEMO_REGION) (demo)" \
 		$(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
 
 test: setup /usr/bin/chromium
 	$(BIN)/ruff check .
 	$(BIN)/bandit -q -r portal index -ll
 	$(BIN)/pytest -q
+
+# The fast lane: everything but the slow and browser tests (docs/ARCHITECTURE.md).
+check: setup
+	$(BIN)/ruff check .
+	$(BIN)/pytest -q -m "not slow and not browser"
 
 lint:
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

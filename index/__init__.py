@@ -1,8 +1,12 @@
-"""Semantic + keyword search over resolved cases and dossier sections."""
+"""Semantic + keyword search over resolved cases and dossier sections.
 
-from .embedder import DEFAULT_MODEL, Embedder, ModelError, load_embedder
+Never imports the portal: a region's search can be built, evaluated and benchmarked on its own.
+"""
+
+from .embedder import DEFAULT_MODEL, Embedder, ModelError, load_embedder, load_model_id, model_id_of
 from .schema import create_schema
-from .search import Doc, Hit, SearchIndex, assign_bands, write_transaction
+from .search import Doc, Hit, ModelMismatch, SearchIndex, stored_model
+from .sqlite import write_transaction
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -10,9 +14,12 @@ __all__ = [
     "Embedder",
     "Hit",
     "ModelError",
+    "ModelMismatch",
     "SearchIndex",
-    "assign_bands",
     "create_schema",
     "load_embedder",
+    "load_model_id",
+    "model_id_of",
+    "stored_model",
     "write_transaction",
 ]

@@ -6,6 +6,7 @@ indexed into a temporary database, so a region's own data is never touched.
 """
 
 import json
+import sqlite3
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,8 +15,9 @@ import numpy as np
 
 from .documents import case_document
 from .embedder import Embedder
+from .ranking import SHOW_FROM, assign_bands
 from .schema import create_schema
-from .search import SHOW_FROM, SearchIndex, assign_bands
+from .search import SearchIndex
 
 DEFAULT_SET = Path(__file__).parent / "eval"
 MODES = ("keyword", "dense", "fused")
@@ -42,8 +44,6 @@ def load_set(directory: Path = DEFAULT_SET) -> tuple[list[dict], list[dict]]:
 
 
 def build_index(embedder: Embedder, cases: list[dict], workdir: Path):
-    import sqlite3
-
     conn = sqlite3.connect(str(workdir / "eval.sqlite3"), isolation_level=None)
     create_schema(conn)
     index = SearchIndex(workdir, embedder)

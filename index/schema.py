@@ -1,6 +1,6 @@
 """SQLite tables of the search index; SQLite is the source of truth, FAISS a cache."""
 
-import sqlite3
+from .sqlite import run_script
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS search_docs (
@@ -35,22 +35,6 @@ CREATE TABLE IF NOT EXISTS index_meta (
     value TEXT NOT NULL
 );
 """
-
-
-def run_script(conn, script: str) -> None:
-    """Execute SQL statements one by one.
-
-    Unlike ``executescript`` this does not commit first, so it can run inside the
-    caller's transaction (a migration stays all-or-nothing).
-    """
-    buf = ""
-    for line in script.splitlines(keepends=True):
-        buf += line
-        if sqlite3.complete_statement(buf):
-            conn.execute(buf)
-            buf = ""
-    if buf.strip():
-        raise ValueError("incomplete SQL statement at end of script")
 
 
 def create_schema(conn) -> None:

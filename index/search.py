@@ -11,19 +11,20 @@ import hashlib
 import json
 import logging
 import os
-import sqlite3
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import faiss
 import numpy as np
 
+from . import ranking
 from . import text as textmod
 from .embedder import Embedder
+from .sqlite import current_seq, get_meta, next_seq, set_meta, write_transaction
 
 log = logging.getLogger(__name__)
 
@@ -33,29 +34,24 @@ KINDS = ("case", "dossier")
 COMMON_TERM_SHARE = 0.1
 COMMON_TERM_MIN_DOCS = 2000
 POSTINGS_BUDGET = 20000
-# Fusion, chosen on the evaluation set (docs/RETRIEVAL.md): the dense cosine plus a small,
-# saturating bonus for keyword relevance. It beat reciprocal rank fusion, which let weak
-# keyword matches push good dense matches down.
-KEYWORD_WEIGHT = 0.03
-KEYWORD_SATURATION = 5.0
 # How deep each method looks before fusion.
 CANDIDATES = 50
-# "Nothing fits" and the bands, calibrated on the evaluation set (docs/RETRIEVAL.md).
-# e5's scores sit in a narrow, high range, so the best score alone says little; how far
-# the best hit stands out from the next one says more. Confidence of a result list:
-#   z = best + MARGIN_WEIGHT * (best - second best)
-# Nothing is shown when z < SHOW_FROM; otherwise the hits within NEAR_BEST of the best are
-# shown, and the best one is "strong" when z >= STRONG_FROM.
-MARGIN_WEIGHT = 2.0
-SHOW_FROM = 0.88
-STRONG_FROM = 0.90
-NEAR_BEST = 0.03
-# Dossier sections are long and alike, so the margin rule hides nearly all of them. On
-# the eval queries the right cluster's dossier is among the top three distinct dossiers
-# for 63% of queries; sections are offered as "maybe" from this score on.
-DOSSIER_SHOW_FROM = 0.84
 
 Progress = Callable[[int], None]
+
+
+class ModelMismatch(RuntimeError):
+    """The index holds vectors of another model than the one it was opened with."""
+
+
+def synced(conn, kind: str, fingerprint: str) -> bool:
+    """Whether the documents of ``kind`` were last synced from this fingerprint."""
+    return get_meta(conn, f"source:{kind}") == fingerprint
+
+
+def stored_model(conn) -> str | None:
+    """The model whose vectors the index holds (None for an empty index)."""
+    return get_meta(conn, "model")
 
 
 @dataclass
@@ -99,71 +95,6 @@ class Hit:
         }
 
 
-def keyword_bonus(relevance: float, weight: float = KEYWORD_WEIGHT) -> float:
-    """Map an unbounded bm25 relevance to [0, weight)."""
-    relevance = max(0.0, float(relevance))
-    return weight * relevance / (relevance + KEYWORD_SATURATION)
-
-
-def confidence(scores: list[float]) -> float:
-    """How clearly the best of a ranked list of scores stands out (see SHOW_FROM)."""
-    if not scores:
-        return 0.0
-    second = scores[1] if len(scores) > 1 else scores[0] - 0.01
-    return scores[0] + MARGIN_WEIGHT * (scores[0] - second)
-
-
-def assign_bands(hits: list["Hit"], show_from: float = SHOW_FROM) -> list["Hit"]:
-    """Set each hit's band: 'strong', 'maybe' or None (noise, not to be shown)."""
-    z = confidence([h.score for h in hits])
-    for i, hit in enumerate(hits):
-        if z < show_from or hit.score < hits[0].score - NEAR_BEST:
-            hit.band = None
-        elif i == 0 and z >= STRONG_FROM:
-            hit.band = "strong"
-        else:
-            hit.band = "maybe"
-    return hits
-
-
-@contextmanager
-def write_transaction(conn: sqlite3.Connection):
-    """Run a block in one IMMEDIATE transaction, or join the one already open."""
-    if conn.in_transaction:
-        yield
-        return
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
-
-
-def _meta(conn, key, default=None):
-    row = conn.execute("SELECT value FROM index_meta WHERE key = ?", (key,)).fetchone()
-    return row[0] if row else default
-
-
-def _set_meta(conn, key, value):
-    conn.execute(
-        "INSERT INTO index_meta (key, value) VALUES (?, ?) "
-        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (key, str(value)),
-    )
-
-
-def _next_seq(conn) -> int:
-    seq = int(_meta(conn, "seq", 0)) + 1
-    _set_meta(conn, "seq", seq)
-    return seq
-
-
-def current_seq(conn) -> int:
-    return int(_meta(conn, "seq", 0))
-
-
 def _new_faiss(dim: int):
     return faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
 
@@ -176,6 +107,7 @@ class SearchIndex:
         self.embedder = embedder
         self._faiss: dict[str, faiss.Index] | None = None
         self._seq = -1
+        self._generation = ""
         self._lock = threading.RLock()
         # One query at a time per worker: OpenMP threads only add overhead here (bench/:
         # 7 ms instead of 13 ms for one query over 100k vectors on 2 cores).
@@ -203,12 +135,17 @@ class SearchIndex:
                 tmp = self._file(kind).with_suffix(".tmp")
                 faiss.write_index(ix, str(tmp))
                 os.replace(tmp, self._file(kind))
-            meta = {"model": self.embedder.model_id, "seq": self._seq, "saved_at": time.time()}
+            meta = {
+                "model": self.embedder.model_id,
+                "seq": self._seq,
+                "generation": self._generation,
+                "saved_at": time.time(),
+            }
             tmp = self._meta_file.with_suffix(".tmp")
             tmp.write_text(json.dumps(meta))
             os.replace(tmp, self._meta_file)
 
-    def _load_files(self) -> tuple[dict, int] | None:
+    def _load_files(self) -> tuple[dict, int, str] | None:
         try:
             meta = json.loads(self._meta_file.read_text())
             if meta.get("model") != self.embedder.model_id:
@@ -218,23 +155,25 @@ class SearchIndex:
             return None
         if any(ix.d != self.embedder.dim for ix in loaded.values()):
             return None
-        return loaded, int(meta.get("seq", 0))
+        return loaded, int(meta.get("seq", 0)), meta.get("generation", "")
 
     # ---- keeping the in-memory index up to date --------------------------------------------
 
     def _ensure_loaded(self, conn) -> None:
         if self._faiss is not None:
             return
-        if _meta(conn, "model") not in (None, self.embedder.model_id):
-            log.warning(
-                "index was built with model %s, the setting says %s: re-embedding all documents",
-                _meta(conn, "model"),
-                self.embedder.model_id,
+        stored = stored_model(conn)
+        if stored not in (None, self.embedder.model_id):
+            # Re-embedding a region takes minutes: it belongs to `index rebuild`, never to a
+            # request. The portal opens the index with the model it was built with.
+            raise ModelMismatch(
+                f"the index was built with {stored}, not {self.embedder.model_id}: "
+                "run `flask --app wsgi index rebuild`"
             )
-            self.reembed(conn)
         from_file = self._load_files()
-        if from_file and from_file[1] <= current_seq(conn):
-            self._faiss, self._seq = from_file
+        seq, generation = self._state(conn)
+        if from_file and from_file[1] <= seq and from_file[2] == generation:
+            self._faiss, self._seq, self._generation = from_file
             self._catch_up(conn)
             if self._counts_match(conn):
                 return
@@ -246,7 +185,7 @@ class SearchIndex:
         return all(self._faiss[k].ntotal == counts.get(k, 0) for k in KINDS)
 
     def _build_from_db(self, conn) -> None:
-        seq = current_seq(conn)
+        seq, generation = self._state(conn)
         built = {k: _new_faiss(self.embedder.dim) for k in KINDS}
         for kind in KINDS:
             ids, vecs = [], []
@@ -257,10 +196,22 @@ class SearchIndex:
                 vecs.append(np.frombuffer(blob, dtype=np.float32))
             if ids:
                 built[kind].add_with_ids(np.vstack(vecs), np.array(ids, dtype=np.int64))
-        self._faiss, self._seq = built, seq
+        self._faiss, self._seq, self._generation = built, seq, generation
+
+    def _state(self, conn) -> tuple[int, str]:
+        """(seq, generation) in one query: every search asks, so it must be cheap."""
+        rows = dict(
+            conn.execute("SELECT key, value FROM index_meta WHERE key IN ('seq', 'generation')")
+        )
+        return int(rows.get("seq", 0)), rows.get("generation", "")
 
     def _catch_up(self, conn) -> None:
-        seq = current_seq(conn)
+        seq, generation = self._state(conn)
+        if generation != self._generation:
+            # `index rebuild` replaced every document (in another process, perhaps): the
+            # removals are not logged one by one, so start again from SQLite.
+            self._build_from_db(conn)
+            return
         if seq == self._seq:
             return
         for doc_id, kind in conn.execute(
@@ -310,7 +261,7 @@ class SearchIndex:
     def write_docs(self, conn, docs: list[Doc], vectors: np.ndarray) -> None:
         """Store embedded documents (joins the caller's transaction if one is open)."""
         with write_transaction(conn):
-            _set_meta(conn, "model", self.embedder.model_id)
+            set_meta(conn, "model", self.embedder.model_id)
             for doc, vec in zip(docs, vectors, strict=True):
                 self._write_doc(conn, doc, vec)
 
@@ -339,7 +290,7 @@ class SearchIndex:
     def _write_doc(self, conn, doc: Doc, vec: np.ndarray) -> int:
         if doc.kind not in KINDS:
             raise ValueError(f"unknown document kind {doc.kind!r}")
-        seq = _next_seq(conn)
+        seq = next_seq(conn)
         row = conn.execute(
             "INSERT INTO search_docs "
             "(kind, target, ref, title, text, snippet, content_hash, vector, seq) "
@@ -386,7 +337,7 @@ class SearchIndex:
                     conn.execute("DELETE FROM search_fts WHERE rowid = ?", (row[0],))
                     conn.execute(
                         "INSERT INTO search_removed (seq, doc_id, kind) VALUES (?, ?, ?)",
-                        (_next_seq(conn), row[0], kind),
+                        (next_seq(conn), row[0], kind),
                     )
                     removed += 1
         if not conn.in_transaction:
@@ -398,15 +349,26 @@ class SearchIndex:
             t for (t,) in conn.execute("SELECT target FROM search_docs WHERE kind = ?", (kind,))
         }
 
-    def reembed(self, conn, progress: Progress | None = None) -> int:
-        """Re-embed every stored document with the current model."""
-        rows = conn.execute("SELECT kind, target, ref, title, text, snippet FROM search_docs")
-        docs = [
-            Doc(kind=k, target=t, ref=r, title=ti, text=tx, snippet=s)
-            for k, t, r, ti, tx, s in rows
-        ]
-        self.write_docs(conn, docs, self.embed_docs(docs, progress))
-        return len(docs)
+    def kind_seq(self, conn, kind: str) -> int:
+        """The last change number of one kind: it moves whenever a document of it changes."""
+        row = conn.execute(
+            "SELECT max(seq) FROM (SELECT max(seq) AS seq FROM search_docs WHERE kind = ? "
+            "UNION ALL SELECT max(seq) FROM search_removed WHERE kind = ?)",
+            (kind, kind),
+        ).fetchone()
+        return int(row[0] or 0)
+
+    def sync_kind(self, conn, kind: str, docs: list[Doc], fingerprint: str) -> dict:
+        """Make the documents of one kind exactly ``docs`` and remember their fingerprint.
+
+        Only changed documents are embedded; the rest is a cheap comparison of hashes.
+        """
+        changed = self.upsert(conn, docs)
+        gone = self.targets(conn, kind) - {d.target for d in docs}
+        removed = self.remove(conn, kind, gone) if gone else 0
+        with write_transaction(conn):
+            set_meta(conn, f"source:{kind}", fingerprint)
+        return {"documents": len(docs), "changed": changed, "removed": removed}
 
     def replace_all(self, conn, docs: list[Doc], progress: Progress | None = None) -> int:
         """Rebuild from scratch: embed every document anew, drop what is not in ``docs``."""
@@ -416,7 +378,8 @@ class SearchIndex:
             conn.execute("DELETE FROM search_fts")
             conn.execute("DELETE FROM search_removed")
             self.write_docs(conn, docs, vectors)
-            _set_meta(conn, "built_at", time.strftime("%Y-%m-%dT%H:%M:%S%z"))
+            set_meta(conn, "built_at", time.strftime("%Y-%m-%dT%H:%M:%S%z"))
+            set_meta(conn, "generation", uuid.uuid4().hex)
         with self._lock:
             self._build_from_db(conn)
         self.save(conn)
@@ -431,15 +394,13 @@ class SearchIndex:
             self._catch_up(conn)
             counts = dict(conn.execute("SELECT kind, count(*) FROM search_docs GROUP BY kind"))
             return {
-                "model": _meta(conn, "model") or self.embedder.model_id,
-                "configured_model": self.embedder.model_id,
-                "built_at": _meta(conn, "built_at"),
+                "model": self.embedder.model_id,
+                "built_at": get_meta(conn, "built_at"),
                 "seq": current_seq(conn),
                 "documents": {k: counts.get(k, 0) for k in KINDS},
                 "in_memory": {k: int(self._faiss[k].ntotal) for k in KINDS},
                 "file_present": self._meta_file.exists(),
-                "consistent": self._counts_match(conn)
-                and (_meta(conn, "model") in (None, self.embedder.model_id)),
+                "consistent": self._counts_match(conn),
             }
 
     def embed_query(self, query: str) -> np.ndarray:
@@ -489,16 +450,18 @@ class SearchIndex:
                 if doc_id not in cosine:
                     cosine[doc_id] = float(self._faiss[kd].reconstruct(doc_id) @ qvec)
         if mode == "keyword":
-            scores = {d: keyword_bonus(rel, 1.0) for d, (rel, _) in keyword.items()}
+            scores = {d: ranking.keyword_bonus(rel, 1.0) for d, (rel, _) in keyword.items()}
         elif mode == "dense":
             scores = dense
         else:
-            scores = {d: c + keyword_bonus(keyword.get(d, (0.0,))[0]) for d, c in cosine.items()}
-            for doc_id, boost in self._boosts(conn, list(scores)).items():
-                scores[doc_id] += boost
+            boosts = self._boosts(conn, list(cosine))
+            scores = {
+                d: ranking.fuse(c, keyword.get(d, (0.0,))[0], boosts.get(d, 0.0))
+                for d, c in cosine.items()
+            }
         # Bands need the runner-up even when one hit is asked for.
         best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[: max(k, 2)]
-        return assign_bands(self._hits(conn, best, cosine, dense, keyword))[:k]
+        return ranking.assign_bands(self._hits(conn, best, cosine))[:k]
 
     def _keyword(self, conn, terms: list[str], kind: str) -> dict[int, tuple[float, str]]:
         """Return {doc id: (relevance, kind)} of the best keyword matches of one kind.
@@ -556,7 +519,7 @@ class SearchIndex:
             postings += n
         return kept
 
-    def _hits(self, conn, best, cosine, dense, keyword) -> list[Hit]:
+    def _hits(self, conn, best, cosine) -> list[Hit]:
         if not best:
             return []
         ids = [doc_id for doc_id, _ in best]

@@ -6,17 +6,24 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
-from flask_login import LoginManager
-from flask_wtf.csrf import CSRFProtect
-from htmx_flask import Htmx
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from index import DEFAULT_MODEL
+from . import cli, db, settings, web
+from .accounts import bp as accounts_bp
+from .activities import bp as activities_bp
+from .home import bp as home_bp
+from .insights import bp as insights_bp
+from .kennisbank import bp as kennisbank_bp
+from .kennisbank import store
+from .notifications import bp as notifications_bp
+from .questions import bp as questions_bp
+from .web import filters
 
-ROOT = Path(__file__).resolve().parent.parent
-
-csrf = CSRFProtect()
-htmx = Htmx()
-login_manager = LoginManager()
+ROOT = settings.ROOT
+BLUEPRINTS = (
+    home_bp, accounts_bp, questions_bp, kennisbank_bp, activities_bp, notifications_bp,
+    insights_bp,
+)  # fmt: skip
 
 
 def _secret_key(data_dir: Path) -> str:
@@ -44,13 +51,8 @@ def _secret_key(data_dir: Path) -> str:
 def create_app(test_config: dict | None = None) -> Flask:
     """Create the portal for the region whose data lives in PORTAL_DATA_DIR."""
     app = Flask(__name__, instance_path=str(ROOT / "instance"))
-    app.config.from_mapping(
-        DATA_DIR=str(ROOT / "instance"),
-        EMBEDDING_MODEL=DEFAULT_MODEL,
-        DOSSIER_DIR=str(ROOT / "content" / "dossiers"),
-        DEMO_DIR=str(ROOT / "content" / "demo"),
-        BASE_URL="http://127.0.0.1:5000",
-        REGION_NAME="Leer-Kracht",
+    app.config.update(settings.load())
+    app.config.update(
         MAX_CONTENT_LENGTH=256 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -60,13 +62,13 @@ def create_app(test_config: dict | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
         WTF_I18N_ENABLED=False,  # use WTForms' bundled Dutch messages (no Babel needed)
     )
-    # PORTAL_DATA_DIR, PORTAL_EMBEDDING_MODEL, PORTAL_SECRET_KEY, ... override the defaults.
-    app.config.from_prefixed_env("PORTAL")
     if test_config:
         app.config.update(test_config)
+    for unknown in settings.unknown():
+        app.logger.warning("%s is not a setting of the portal (a typo?); it is ignored", unknown)
 
     data_dir = Path(app.config["DATA_DIR"]).resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     app.config["DATA_DIR"] = data_dir
     app.config["DOSSIER_DIR"] = Path(app.config["DOSSIER_DIR"])
     app.config["DEMO_DIR"] = Path(app.config["DEMO_DIR"])
@@ -74,86 +76,25 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(data_dir)
 
-    from . import access, db, security
-
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind the deploy kit's reverse proxy every client has the proxy's address: trust
+        # exactly that many proxies' X-Forwarded-* headers, so login throttling sees the
+        # teacher's address (and a client cannot spoof one past the proxy).
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     db.init_app(app)
-    csrf.init_app(app)
-    htmx.init_app(app)
-    login_manager.init_app(app)
-    security.init_app(app)  # before access: an expired session is ended first
-    access.init_app(app)
-
-    from . import (
-        account,
-        activities,
-        admin,
-        ask,
-        auth,
-        errors,
-        home,
-        kennisbank,
-        notifications,
-        questions,
-    )
-
-    for module in (
-        auth, home, ask, questions, kennisbank, activities, notifications, admin, account,
-    ):  # fmt: skip
-        app.register_blueprint(module.bp)
-    errors.init_app(app)
-    from .accounts import SCHOOL_KINDS
-    from .cases import ANSWER_KINDS, CLUSTERS, HELPED_LABELS
-    from .render import render_markdown
-
-    app.jinja_env.globals.update(
-        CLUSTERS=CLUSTERS,
-        ANSWER_KINDS=ANSWER_KINDS,
-        SCHOOL_KINDS=SCHOOL_KINDS,
-        HELPED_LABELS=HELPED_LABELS,
-    )
-    app.jinja_env.filters["md"] = render_markdown
-    app.jinja_env.filters["for_viewer"] = for_viewer
-    app.jinja_env.globals["unread_count"] = _unread_count
-
-    from . import cli
-
+    web.init_app(app)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    filters.init_app(app)
     cli.init_app(app)
+    _sync_dossiers(app)
     return app
 
 
-def _unread_count() -> int:
-    from flask_login import current_user
-
-    from .db import get_db
-    from .notify import unread_count
-
-    return unread_count(get_db(), current_user.id) if current_user.is_authenticated else 0
-
-
-def for_viewer(text: str) -> str:
-    """Parent partners read cases without any name of a pupil, family or school in them."""
-    from flask_login import current_user
-
-    if current_user.is_authenticated and current_user.role == "parent":
-        from flask import g
-
-        from .accounts import school_names
-        from .db import get_db
-        from .privacy import scrub
-
-        if "school_names" not in g:  # once per request, not once per row
-            g.school_names = school_names(get_db())
-        return scrub(text, g.school_names)
-    return text
-
-
-@login_manager.user_loader
-def _load_user(user_id: str):
-    from .accounts import load_user
-
-    return load_user(user_id)
-
-
-login_manager.login_view = "auth.login"
-login_manager.login_message = "Log in om verder te gaan."
-login_manager.session_protection = "basic"
+def _sync_dossiers(app: Flask) -> None:
+    """Index changed dossier sections at start-up, never inside a request."""
+    with app.app_context():
+        conn = db.get_db().conn
+        if store.needs_sync(conn, app.config["DOSSIER_DIR"]):
+            store.sync(conn, db.get_index(), app.config["DOSSIER_DIR"])

@@ -5,14 +5,25 @@ These commands are a contract other tools rely on: keep names, options and outpu
 
 import json
 import sys
+from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
-from . import accounts, cases, demo, dossiers, privacy
-from .db import get_db
-from .search import ensure_dossiers_indexed, get_index
+import privacy
+from index import stored_model
+from index.evaluate import DEFAULT_SET, evaluate, format_report
+from privacy.evaluate import evaluate as evaluate_privacy
+
+from . import demo
+from .accounts import gdpr
+from .accounts import users as accounts
+from .db import configured_index, get_db, get_index
+from .kennisbank import store
+from .notifications import jobs
+from .questions import cases, importer
+from .settings import ROOT
 
 users_cli = AppGroup("users", help="Manage accounts.")
 cases_cli = AppGroup("cases", help="Import resolved cases.")
@@ -26,9 +37,7 @@ jobs_cli = AppGroup("jobs", help="Escalation, reminders, digests and mail (run b
 @jobs_cli.command("run")
 def jobs_run():
     """Run every job once; safe to run often and from several processes."""
-    from . import jobs
-
-    result = jobs.run(get_db())
+    result = jobs.run(get_db(), get_index())
     click.echo(", ".join(f"{k}: {v}" for k, v in result.items()))
 
 
@@ -118,13 +127,13 @@ def invite(email, role, school, name):
 def import_cases(file, replace, allow_found):
     """Import resolved cases from a JSONL file (all lines or none)."""
     try:
-        parsed = cases.parse_import(file)
-    except cases.ImportError_ as exc:
+        parsed = importer.parse_import(file)
+    except importer.ImportError_ as exc:
         _fail(f"{file.name}: {exc}; nothing was imported")
     schools = region_schools()
-    found = cases.privacy_findings(parsed, schools)
+    found = importer.privacy_findings(parsed, schools)
     if found and replace:
-        parsed = cases.scrub_cases(parsed, schools)
+        parsed = importer.scrub_cases(parsed, schools)
         click.echo(f"Replaced {len(found)} privacy findings by placeholders.")
     elif found and not allow_found:
         for line, field, f in found[:50]:
@@ -135,7 +144,7 @@ def import_cases(file, replace, allow_found):
         )
     progress = _Progress(len(parsed), "embedding")
     try:
-        result = cases.import_cases(get_db(), get_index(), parsed, progress)
+        result = importer.import_cases(get_db(), get_index(), parsed, progress)
     finally:
         progress.close()
     get_index().save(get_db().conn)
@@ -160,7 +169,6 @@ def search(text, as_json, k, kind, queries):
     if (text is None) == (queries is None):
         _fail("give either TEXT or --queries FILE")
     db = get_db()
-    ensure_dossiers_indexed(db)
     index = get_index()
     lines = [text] if queries is None else [line.rstrip("\n") for line in queries]
     for line in lines:
@@ -179,18 +187,21 @@ def search(text, as_json, k, kind, queries):
 
 @index_cli.command("rebuild")
 def index_rebuild():
-    """Re-embed every resolved case and dossier section and rewrite the index files."""
+    """Re-embed every resolved case and dossier section with the configured model.
+
+    The portal keeps serving from the old index until the new one is written whole.
+    """
     db = get_db()
-    docs = cases.all_case_docs(db) + dossiers.section_docs(
-        dossiers.effective(db.conn, current_app.config["DOSSIER_DIR"])
-    )
+    directory = current_app.config["DOSSIER_DIR"]
+    docs = cases.all_case_docs(db) + store.section_docs(store.effective(db.conn, directory))
+    index = configured_index()
     progress = _Progress(len(docs), "embedding")
     try:
-        count = get_index().replace_all(db.conn, docs, progress)
+        count = index.replace_all(db.conn, docs, progress)
     finally:
         progress.close()
-    ensure_dossiers_indexed(db)
-    click.echo(f"Rebuilt the index: {count} documents with {get_index().embedder.model_id}.")
+    store.sync(db.conn, index, directory, force=True)  # records the dossiers' fingerprint
+    click.echo(f"Rebuilt the index: {count} documents with {index.embedder.model_id}.")
 
 
 @index_cli.command("evaluate")
@@ -204,8 +215,6 @@ def index_rebuild():
 @click.option("--json", "as_json", is_flag=True)
 def index_evaluate(set_dir, as_json):
     """Measure recall@1, recall@5, MRR and "nothing fits" on a labelled set."""
-    from index.evaluate import DEFAULT_SET, evaluate, format_report
-
     report = evaluate(get_index().embedder, set_dir or DEFAULT_SET)
     click.echo(json.dumps(report) if as_json else format_report(report))
 
@@ -217,12 +226,20 @@ def index_status(as_json):
     db = get_db()
     status = get_index().status(db.conn)
     resolved = len(cases.all_case_docs(db))
+    configured = configured_index().embedder.model_id
+    status["configured_model"] = configured
+    status["rebuild_needed"] = stored_model(db.conn) not in (None, configured)
     status["resolved_cases"] = resolved
     status["consistent"] = status["consistent"] and status["documents"]["case"] == resolved
     if as_json:
         click.echo(json.dumps(status))
         return
     click.echo(f"model:       {status['model']}")
+    if status["rebuild_needed"]:
+        click.echo(
+            f"configured:  {configured} - serving from the old index until: "
+            "flask --app wsgi index rebuild"
+        )
     click.echo(f"built at:    {status['built_at'] or 'never (grown incrementally)'}")
     click.echo(
         f"cases:       {status['documents']['case']} indexed, {resolved} resolved in the database"
@@ -238,10 +255,12 @@ def index_status(as_json):
 @kennisbank_cli.command("sync")
 def kennisbank_sync():
     """Index the dossier sections that changed on disk."""
-    result = dossiers.sync(get_db().conn, get_index(), current_app.config["DOSSIER_DIR"])
-    ensure_dossiers_indexed()
+    result = store.sync(get_db().conn, get_index(), current_app.config["DOSSIER_DIR"])
+    if result is None:
+        click.echo("The dossiers did not change since the last sync.")
+        return
     click.echo(
-        f"{result['sections']} sections: {result['changed']} (re)indexed, "
+        f"{result['documents']} sections: {result['changed']} (re)indexed, "
         f"{result['removed']} removed."
     )
 
@@ -260,7 +279,6 @@ def demo_create(force):
             "an empty data directory (set PORTAL_DATA_DIR) or use --force"
         )
     result = demo.create(db, get_index(), current_app.config["DEMO_DIR"])
-    ensure_dossiers_indexed(db)
     get_index().save(db.conn)
     click.echo(
         f"Demo region created: {result['schools']} schools, {result['users']} accounts, "
@@ -300,13 +318,14 @@ def privacy_scan(as_json):
 @click.option("--json", "as_json", is_flag=True)
 def privacy_evaluate(set_file, as_json):
     """Report recall per kind and the false-alarm rate on a labelled set."""
-    from pathlib import Path
-
-    from . import ROOT
-
-    files = [Path(f) for f in set_file] or sorted((ROOT / "tests/data/privacy").glob("*.jsonl"))
-    schools = region_schools() or list(demo.SCHOOLS)
-    reports = {f.name: privacy.evaluate(f, schools) for f in files}
+    labelled = ROOT / "tests/data/privacy"
+    files = [Path(f) for f in set_file] or sorted(labelled.glob("*.jsonl"))
+    schools = region_schools() or [
+        line
+        for line in (labelled / "schools.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    reports = {f.name: evaluate_privacy(f, schools) for f in files}
     if as_json:
         click.echo(json.dumps(reports))
         return
@@ -336,11 +355,9 @@ def privacy_evaluate(set_file, as_json):
 @click.option("--dry-run", is_flag=True, help="Only count what would be de-identified.")
 def privacy_retention(open_days, resolved_days, dry_run):
     """De-identify old questions: strip residual names, unlink authors, drop raw threads."""
-    from . import gdpr
-
     config = current_app.config
-    open_days = open_days or int(config.get("RETENTION_OPEN_DAYS", 365))
-    resolved_days = resolved_days or int(config.get("RETENTION_RESOLVED_DAYS", 730))
+    open_days = open_days or config["RETENTION_OPEN_DAYS"]
+    resolved_days = resolved_days or config["RETENTION_RESOLVED_DAYS"]
     result = gdpr.retention(
         get_db(), get_index(), open_days, resolved_days, region_schools(), dry_run=dry_run
     )

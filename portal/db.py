@@ -1,19 +1,36 @@
-"""The region's SQLite database: connection per request, WAL, numbered migrations."""
+"""The region's storage: the SQLite database (WAL, numbered migrations) and the search index.
 
+One connection per request or CLI command; one ``SearchIndex`` per process.
+"""
+
+import os
 import sqlite3
+import threading
 from pathlib import Path
 
 import sqlite_utils
 from flask import current_app, g
 
-from index import create_schema, write_transaction
-from index.schema import run_script
+from index import (
+    SearchIndex,
+    create_schema,
+    load_embedder,
+    load_model_id,
+    model_id_of,
+    stored_model,
+    write_transaction,
+)
+from index.sqlite import run_script
 
 transaction = write_transaction
 
 
 def connect(path: str | Path) -> sqlite_utils.Database:
     """Open the database in autocommit mode; writes use ``transaction()``."""
+    path = Path(path)
+    if not path.exists():
+        # Questions are about children: the file (and its WAL) is for the portal's user only.
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
     conn = sqlite3.connect(str(path), timeout=15, isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
@@ -33,6 +50,31 @@ def close_db(_exc=None) -> None:
     db = g.pop("db", None)
     if db is not None:
         db.conn.close()
+
+
+_index_lock = threading.Lock()
+
+
+def get_index() -> SearchIndex:
+    """Return this process's search index, opened with the model its vectors were made with.
+
+    A region that configures another model keeps being served from the old index (and its
+    old model) until ``flask --app wsgi index rebuild`` re-embeds everything.
+    """
+    app = current_app._get_current_object()
+    model = stored_model(get_db().conn) or model_id_of(app.config["EMBEDDING_MODEL"])
+    with _index_lock:
+        index = app.extensions.get("search_index")
+        if index is None or index.embedder.model_id != model:
+            index = SearchIndex(app.config["DATA_DIR"], load_model_id(model))
+            app.extensions["search_index"] = index
+        return index
+
+
+def configured_index() -> SearchIndex:
+    """A search index with the configured model, for ``index rebuild``."""
+    app = current_app._get_current_object()
+    return SearchIndex(app.config["DATA_DIR"], load_embedder(app.config["EMBEDDING_MODEL"]))
 
 
 # ---- migrations ---------------------------------------------------------------------------

@@ -1,7 +1,11 @@
-"""Fixtures: a temp data directory per test, the real model loaded once per session."""
+"""Fixtures: a temp data directory per test, the real model loaded once per session.
+
+Tests that judge retrieval are marked ``real_model`` (or use the ``embedder`` fixture) and
+search with multilingual-e5-small; the others use the deterministic stand-in embedder, so
+`make check` stays fast.
+"""
 
 import os
-import re
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -10,17 +14,11 @@ import pytest
 from werkzeug.security import generate_password_hash
 
 from index import DEFAULT_MODEL, load_embedder
-from portal import accounts, create_app
+from portal import create_app
+from portal.accounts import users as accounts
 from portal.db import get_db
 
-PASSWORD = "wachtwoord-123"
-USERS = {
-    "teacher": ("juf@school.test", "Juf Anna", "teacher", "De Linde"),
-    "teacher2": ("meester@school.test", "Meester Bas", "teacher", "De Esdoorn"),
-    "expert": ("ib@school.test", "Ib'er Carla", "expert", "De Linde"),
-    "parent": ("ouder@school.test", "Ouder Dirk", "parent", None),
-    "coordinator": ("coord@regio.test", "Coördinator Eva", "coordinator", None),
-}
+from .helpers import PASSWORD, USERS, AuthActions
 
 
 @pytest.fixture(scope="session")
@@ -31,18 +29,39 @@ def embedder():
 
 @pytest.fixture(scope="session")
 def password_hash():
-    """Hash the test password once: scrypt is slow on purpose."""
-    return generate_password_hash(PASSWORD)
+    """Hash the test accounts' password once, cheaply.
+
+    The portal hashes with scrypt, slow on purpose; the method is stored in the hash, so
+    logins of these fixture accounts are checked fast while every password the tests set
+    through the portal (invitations, changes) still goes through scrypt.
+    """
+    return generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+
+
+def pytest_collection_modifyitems(items):
+    # A test that asks for the real model judges retrieval; everything else runs on the
+    # deterministic stand-in embedder (the fast lane). A real-model portal embeds every
+    # dossier section once per session (about 40 s on 2 cores): such tests count as slow.
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        if "embedder" in fixtures:
+            item.add_marker(pytest.mark.real_model)
+        if item.get_closest_marker("real_model") and "app" in fixtures:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture
-def app(tmp_path, embedder, password_hash):
+def app(request, tmp_path, password_hash):
+    real = request.node.get_closest_marker("real_model") is not None
+    if real:
+        request.getfixturevalue("embedder")
     app = create_app(
         {
             "TESTING": True,
             "DATA_DIR": str(tmp_path / "data"),
             "SECRET_KEY": "test-secret",
             "BASE_URL": "http://portal.test",
+            "EMBEDDING_MODEL": DEFAULT_MODEL if real else "stand-in",
         }
     )
     with app.app_context():
@@ -65,38 +84,6 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
-
-
-def user_id(app, key: str) -> int:
-    with app.app_context():
-        return accounts.user_by_email(get_db(), USERS[key][0])["id"]
-
-
-CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
-
-
-class AuthActions:
-    """Log in as a role and make CSRF-protected requests like a browser would."""
-
-    def __init__(self, client):
-        self.client = client
-
-    def login(self, who: str = "teacher", password: str = PASSWORD):
-        self.client.post("/logout", data={"csrf_token": self.token()})
-        return self.client.post(
-            "/login",
-            data={"email": USERS[who][0], "password": password, "csrf_token": self.token()},
-        )
-
-    def logout(self):
-        return self.client.post("/logout", data={"csrf_token": self.token()})
-
-    def token(self) -> str:
-        page = self.client.get("/login", follow_redirects=True).get_data(as_text=True)
-        return CSRF_META.search(page).group(1)
-
-    def post(self, url: str, data: dict | None = None, **kwargs):
-        return self.client.post(url, data={**(data or {}), "csrf_token": self.token()}, **kwargs)
 
 
 @pytest.fixture

@@ -4,11 +4,10 @@ import re
 
 import pytest
 
-from portal import accounts
+from portal.accounts import users as accounts
 from portal.db import get_db
 
-from .conftest import user_id
-from .test_questions import ANSWER, answer, ask
+from .helpers import ANSWER, answer, ask, user_id
 
 ROLES = ["anonymous", "teacher", "expert", "parent", "coordinator"]
 

@@ -1,9 +1,9 @@
 """Logging in and out, invitations, disabled accounts."""
 
-from portal import accounts
+from portal.accounts import users as accounts
 from portal.db import get_db
 
-from .conftest import PASSWORD, USERS, user_id
+from .helpers import PASSWORD, USERS, user_id
 
 
 def test_login_and_logout(client, auth):
@@ -103,5 +103,7 @@ def test_password_change_ends_other_sessions(app, client, auth):
 
 def test_passwords_are_hashed_with_scrypt(app):
     with app.app_context():
+        accounts.set_password(get_db(), user_id(app, "teacher"), "nog-een-lange-zin")
         row = accounts.user_by_email(get_db(), USERS["teacher"][0])
     assert row["password_hash"].startswith("scrypt:")
+    assert "nog-een-lange-zin" not in row["password_hash"]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from .conftest import PASSWORD, USERS
+from .helpers import PASSWORD, USERS
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(
@@ -17,6 +17,7 @@ ARTIFACTS = Path(
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.real_model,  # a person sees the real suggestions
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
 ]
 

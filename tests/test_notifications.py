@@ -4,20 +4,19 @@ import email.policy
 import os
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from email import message_from_bytes
 from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
 
-from portal import cases, jobs, notify, routing
-from portal.db import get_db
-from portal.search import get_index
+from portal import clock
+from portal.db import get_db, get_index
+from portal.notifications import jobs, routing, schooltime
+from portal.questions import cases
 
-from .conftest import USERS, user_id
-from .test_questions import answer, ask
-from .test_robust import free_port
+from .helpers import USERS, answer, ask, free_port, user_id
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -66,7 +65,7 @@ def set_expertise(app, who, *clusters):
 
 def run_jobs(app, when=None):
     with app.app_context():
-        return jobs.run(get_db(), when)
+        return jobs.run(get_db(), get_index(), when)
 
 
 def notifications(app, who):
@@ -128,7 +127,7 @@ def test_a_failing_smtp_server_loses_no_mail(app, client, auth):
         attempts, next_at, error = db.execute(
             "SELECT attempts, next_attempt_at, last_error FROM outbox"
         ).fetchone()
-        assert attempts == 1 and next_at > notify.now_iso() and "Error" in error
+        assert attempts == 1 and next_at > clock.stamp() and "Error" in error
     # Later the server is back and the retry time has come: the mail goes out once.
     inbox, controller = start_smtp()
     try:
@@ -144,33 +143,54 @@ def test_a_failing_smtp_server_loses_no_mail(app, client, auth):
 
 
 def at(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
+    """A moment in Amsterdam time, as a teacher reads the clock."""
+    return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=clock.AMSTERDAM)
 
 
 def test_escalation_counts_school_hours_only(app):
     qid = ask(app)
     with app.app_context():
-        # Posted on Friday 10:00; the weekend does not count.
+        # Posted on Friday 20 November 2026 at 14:00 (13:00 UTC): one school hour is left that
+        # day, then the weekend does not count, nor the evenings and nights.
         get_db().conn.execute(
-            "UPDATE questions SET created_at = '2026-11-20T10:00:00Z' WHERE id = ?", [qid]
+            "UPDATE questions SET created_at = '2026-11-20T13:00:00Z' WHERE id = ?", [qid]
         )
-    assert run_jobs(app, at("2026-11-23 09:00"))["escalated"] == 0  # 14 + 9 = 23 school hours
-    assert run_jobs(app, at("2026-11-23 11:00"))["escalated"] == 1  # 25 school hours
+    assert run_jobs(app, at("2026-11-23 08:00"))["broadcast"] == 0  # 1 school hour
+    assert run_jobs(app, at("2026-11-23 11:45"))["broadcast"] == 1  # 1 + 3.25 >= 4
+    assert run_jobs(app, at("2026-11-24 13:45"))["escalated"] == 0  # 1 + 6.5 + 5.25 = 12.75
+    assert run_jobs(app, at("2026-11-24 14:15"))["escalated"] == 1  # 13.25 school hours
     assert ("escalation", qid) in notifications(app, "expert")
     assert notifications(app, "coordinator") == []
-    assert run_jobs(app, at("2026-11-24 09:00"))["coordinator"] == 0  # 14 + 24 + 9 = 47 h
-    assert run_jobs(app, at("2026-11-24 11:00"))["coordinator"] == 1  # 49 h: second step
+    assert run_jobs(app, at("2026-11-26 13:45"))["coordinator"] == 0  # 25.75 h
+    assert run_jobs(app, at("2026-11-26 14:15"))["coordinator"] == 1  # 26.25 h: second step
     assert ("escalation", qid) in notifications(app, "coordinator")
-    again = run_jobs(app, at("2026-11-25 11:00"))
+    again = run_jobs(app, at("2026-11-27 11:00"))
     assert again["escalated"] == again["coordinator"] == 0
     assert notifications(app, "expert").count(("escalation", qid)) == 1
 
 
-def test_holidays_do_not_count(app):
-    app.config["SCHOOL_HOLIDAYS"] = "2026-12-21..2027-01-01"
-    holidays = routing.parse_holidays(app.config["SCHOOL_HOLIDAYS"])
-    hours = routing.school_hours_between(at("2026-12-18 12:00"), at("2027-01-04 12:00"), holidays)
-    assert hours == 24  # Friday afternoon and Monday morning only
+def test_school_hours_follow_the_school_day_and_the_calendar():
+    calendar = schooltime.SchoolCalendar.from_config(
+        {"SCHOOL_DAY": "08:30-15:00", "SCHOOL_REGION": "midden", "SCHOOL_HOLIDAYS": "2027-03-10"}
+    )
+    # A Friday afternoon after school until Monday morning: nothing.
+    assert calendar.hours_between(at("2026-11-20 15:30"), at("2026-11-23 08:30")) == 0
+    # The Christmas holiday 2026 (19 December - 3 January): Friday 12:00-15:00 and Monday
+    # 08:30-12:00 only.
+    assert calendar.hours_between(at("2026-12-18 12:00"), at("2027-01-04 12:00")) == 6.5
+    assert calendar.day_off(at("2026-12-24 10:00").date()) == "Kerstvakantie"
+    # Koningsdag, Ascension Day and a region's own day off are no school days.
+    assert "Koningsdag" in calendar.day_off(at("2027-04-27 10:00").date())
+    assert calendar.hours_between(at("2027-05-05 15:00"), at("2027-05-07 08:30")) == 0
+    assert calendar.day_off(at("2027-03-10 10:00").date()) == "vrije dag van de regio"
+    # Across the change to summer time (28 March 2027) a school day is still 6.5 hours;
+    # Good Friday and Easter Monday around it are public holidays.
+    assert calendar.hours_between(at("2027-03-25 08:30"), at("2027-03-30 15:00")) == 13
+    # The regions differ: the spring holiday 2027 of noord is not that of zuid.
+    noord = schooltime.SchoolCalendar.from_config({"SCHOOL_REGION": "noord"})
+    zuid = schooltime.SchoolCalendar.from_config({"SCHOOL_REGION": "zuid"})
+    spring = [at(f"2027-02-{d} 10:00").date() for d in range(15, 27)]
+    assert [noord.is_school_day(d) for d in spring] != [zuid.is_school_day(d) for d in spring]
 
 
 def test_unanswered_queue_for_experts(app, client, auth):
@@ -201,8 +221,8 @@ def test_reminders_then_an_expert_may_close(app, client, auth):
 def test_feedback_a_week_later_weighs_in_ranking(app, client, auth):
     first = ask(
         app,
-        title="Jongen slaat klasgenoten in de pauze",
-        body="Op het plein slaat hij anderen als hij verliest.",
+        title="Jongen slaat klasgenoten op het plein",
+        body="Tijdens het buitenspelen slaat hij anderen als hij verliest.",
     )
     second = ask(
         app,

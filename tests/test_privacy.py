@@ -5,10 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from portal import privacy
+import privacy
 from portal.db import get_db
+from privacy.evaluate import evaluate as evaluate_privacy
 
-from .test_questions import ask, count
+from .helpers import ask, count
 
 DATA = Path(__file__).parent / "data" / "privacy"
 SCHOOLS = ["Basisschool De Regenboog", "SBO De Uiterwaard"]
@@ -64,15 +65,19 @@ def test_replacing_one_finding_keeps_the_rest():
     )
 
 
+LABELLED_SCHOOLS = [
+    line for line in (DATA / "schools.txt").read_text().splitlines() if line and line[0] != "#"
+]
+
+
 def labelled_sets():
-    return sorted(DATA.glob("*.jsonl"))
+    # heldout-2 is frozen and measured once at the end (docs/PRIVACY.md), never tuned on.
+    return sorted(p for p in DATA.glob("*.jsonl") if p.stem != "heldout-2")
 
 
 @pytest.mark.parametrize("path", labelled_sets(), ids=lambda p: p.stem)
 def test_meets_the_targets_on_labelled_sets(path):
-    from portal.demo import SCHOOLS as DEMO_SCHOOLS
-
-    report = privacy.evaluate(path, DEMO_SCHOOLS)
+    report = evaluate_privacy(path, LABELLED_SCHOOLS)
     assert report["texts"] >= 60
     kinds = report["kinds"]
     for kind in ("bsn", "email", "phone", "postcode"):
@@ -209,7 +214,7 @@ def test_import_refuses_personal_data_unless_told(app, runner, tmp_path):
 
 
 def test_common_passwords_are_refused(app):
-    from portal import accounts
+    from portal.accounts import users as accounts
 
     with pytest.raises(accounts.AccountError, match="veelgebruikte"):
         accounts.validate_password("wachtwoord123")

@@ -4,41 +4,10 @@ import re
 
 import pytest
 
-from portal import cases
-from portal.db import get_db
-from portal.search import get_index
+from portal.db import get_db, get_index
+from portal.questions import cases
 
-from .conftest import user_id
-
-QUESTION = {
-    "title": "Jongen in groep 6 roept steeds door de instructie heen",
-    "body": "Hij kan niet wachten tot hij de beurt krijgt en flapt alle antwoorden eruit. "
-    "Ik heb al een beurtensysteem geprobeerd maar dat helpt maar even.",
-    "cluster": "druk-impulsief",
-}
-ANSWER = (
-    "Geef hem drie beurtkaartjes per les: elke keer dat hij iets zegt levert hij er een in. "
-    "Zo leert hij kiezen wanneer het de moeite waard is."
-)
-
-
-def ask(app, who="teacher", **fields):
-    data = {**QUESTION, **fields}
-    with app.app_context():
-        return cases.create_question(
-            get_db(), user_id(app, who), data["cluster"], data["title"], data["body"]
-        )
-
-
-def answer(app, question_id, who="teacher2", body=ANSWER, kind="idea"):
-    with app.app_context():
-        return cases.add_answer(get_db(), question_id, user_id(app, who), kind, body)
-
-
-def count(app, table):
-    with app.app_context():
-        return get_db().execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
-
+from .helpers import ANSWER, QUESTION, answer, ask, count
 
 # ---- asking -------------------------------------------------------------------------------
 
@@ -51,6 +20,7 @@ def test_ask_page_has_live_search_and_a_no_js_fallback(client, auth):
     assert 'value="post"' in html
 
 
+@pytest.mark.real_model
 def test_htmx_search_returns_only_the_suggestions_fragment(app, client, auth):
     qid = ask(app, who="teacher2")
     aid = answer(app, qid, who="expert")
@@ -74,6 +44,7 @@ def test_htmx_search_returns_only_the_suggestions_fragment(app, client, auth):
     assert re.search(r"Lijkt sterk op je vraag|Misschien relevant", html)
 
 
+@pytest.mark.real_model
 def test_no_js_search_first_returns_the_full_page_with_suggestions(client, auth):
     auth.login("teacher")
     response = auth.post(

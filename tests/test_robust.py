@@ -5,7 +5,6 @@ import os
 import random
 import re
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -19,20 +18,12 @@ from pathlib import Path
 import pytest
 
 from index import SearchIndex, load_embedder
-from portal.db import get_db
-from portal.search import ensure_dossiers_indexed
 
-from .conftest import PASSWORD, USERS
+from .helpers import PASSWORD, USERS, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 pytestmark = pytest.mark.slow
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def env_for(data_dir: Path) -> dict:
@@ -77,12 +68,11 @@ class Browser:
 
 @pytest.fixture
 def prepared(app):
-    """A data directory with accounts and indexed dossiers, ready for other processes."""
-    with app.app_context():
-        ensure_dossiers_indexed(get_db())
+    """A data directory with accounts and indexed dossiers (create_app syncs them)."""
     return app.config["DATA_DIR"]
 
 
+@pytest.mark.real_model
 def test_two_gunicorn_workers_see_each_others_cases(prepared):
     port = free_port()
     server = subprocess.Popen(
@@ -189,6 +179,7 @@ def check_integrity(data_dir: Path) -> int:
     return len(resolved)
 
 
+@pytest.mark.real_model
 def test_kill_9_during_imports_loses_nothing(prepared, tmp_path):
     rng = random.Random(20261124)
     done = 0
@@ -216,9 +207,9 @@ def test_kill_9_during_imports_loses_nothing(prepared, tmp_path):
 RESOLVER = """
 import os, sys
 from portal import create_app
-from portal import cases
+from portal.questions import cases
 from portal.db import get_db
-from portal.search import get_index
+from portal.db import get_index
 app = create_app()
 with app.app_context():
     db = get_db()
@@ -231,8 +222,9 @@ with app.app_context():
 """
 
 
+@pytest.mark.real_model
 def test_kill_9_while_resolving_keeps_status_and_index_together(app, prepared):
-    from .test_questions import answer, ask
+    from .helpers import answer, ask
 
     for i in range(12):
         qid = ask(app, title=f"Vraag nummer {i} over een leerling die niet stil kan zitten")

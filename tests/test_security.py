@@ -8,8 +8,7 @@ import pytest
 
 from portal.db import get_db
 
-from .conftest import USERS
-from .test_questions import ANSWER, answer, ask
+from .helpers import ANSWER, USERS, answer, ask
 
 XSS = [
     "<script>alert(1)</script>",

@@ -1,0 +1,12 @@
+"""Nobody waits too long: who hears of a question, notifications, mail, escalation.
+
+``routing`` decides who hears of what, ``notify`` writes notifications and the mail
+outbox, ``mail`` talks SMTP, ``schooltime`` counts school hours, ``jobs`` is what the timer
+runs; ``views`` is the Meldingen page.
+"""
+
+from flask import Blueprint
+
+bp = Blueprint("notifications", __name__, url_prefix="/meldingen", template_folder="templates")
+
+from . import views  # noqa: E402, F401 - the views register on bp

@@ -1,0 +1,33 @@
+"""Meldingen: the notifications page and the small unread badge (polled cheaply by htmx)."""
+
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from ..db import get_db
+from ..web.access import EVERYONE, allow
+from ..web.forms import EmptyForm
+from . import bp, notify
+
+
+@bp.route("")
+@allow(*EVERYONE)
+def index():
+    items = notify.for_user(get_db(), current_user.id)
+    return render_template("notifications/index.html", items=items, form=EmptyForm())
+
+
+@bp.route("/aantal")
+@allow(*EVERYONE)
+def badge():
+    """The unread count as a tiny fragment (a few bytes), for htmx polling."""
+    count = notify.unread_count(get_db(), current_user.id)
+    return render_template("notifications/_badge.html", unread=count)
+
+
+@bp.route("/gelezen", methods=["POST"])
+@allow(*EVERYONE)
+def mark_read():
+    EmptyForm()
+    notify.mark_all_read(get_db(), current_user.id)
+    flash("Alle meldingen zijn gelezen.")
+    return redirect(url_for("notifications.index"))

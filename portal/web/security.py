@@ -1,0 +1,67 @@
+"""Hardening: security headers and session lifetimes."""
+
+import time
+
+from flask import flash, redirect, request, session, url_for
+from flask_login import current_user, logout_user
+
+# No inline script or style anywhere, no eval: htmx runs with allowEval off and our own
+# indicator styles (see base.html's htmx-config).
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; object-src 'none'"
+)
+
+IDLE_SECONDS = 2 * 3600
+ABSOLUTE_SECONDS = 12 * 3600
+
+
+def start_session_clock() -> None:
+    session["login_at"] = session["seen_at"] = time.time()
+
+
+def _check_session_age():
+    """End a session that was idle too long or is older than its absolute lifetime."""
+    if not current_user.is_authenticated:
+        return None
+    now = time.time()
+    login_at = session.get("login_at", 0)
+    seen_at = session.get("seen_at", 0)
+    if now - login_at > ABSOLUTE_SECONDS or now - seen_at > IDLE_SECONDS:
+        logout_user()
+        session.clear()
+        flash("Je sessie is verlopen. Log opnieuw in.")
+        if request.method == "GET" and not request.headers.get("HX-Request"):
+            return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+        return redirect(url_for("accounts.login"))
+    # Write the cookie at most once a minute, not on every request.
+    if now - seen_at > 60:
+        session["seen_at"] = now
+    return None
+
+
+def _headers(response):
+    h = response.headers
+    h.setdefault("Content-Security-Policy", CSP)
+    h.setdefault("X-Content-Type-Options", "nosniff")
+    h.setdefault("X-Frame-Options", "DENY")
+    # Same-origin keeps the Referer for Flask-WTF's HTTPS check, and leaks no URL outside.
+    h.setdefault("Referrer-Policy", "same-origin")
+    h.setdefault("X-Robots-Tag", "noindex, nofollow")
+    h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if request.endpoint != "static":
+        # Pages hold questions about children: never stored by a browser or proxy.
+        h["Cache-Control"] = "no-store"
+        h.setdefault("Vary", "Cookie")
+    if request.is_secure:
+        h.setdefault("Strict-Transport-Security", "max-age=31536000")
+    return response
+
+
+def init_app(app) -> None:
+    if str(app.config.get("BASE_URL", "")).startswith("https://"):
+        app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
+    app.before_request(_check_session_age)
+    app.after_request(_headers)

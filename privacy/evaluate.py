@@ -1,0 +1,42 @@
+"""Measure the guard on a labelled JSONL set: recall per kind, false alarms on clean texts."""
+
+import json
+from pathlib import Path
+
+from .guard import scan
+
+
+def evaluate(path: Path, schools=()) -> dict:
+    """Measure the guard on a labelled JSONL set: recall per kind, false alarms on clean texts.
+
+    A finding counts as found when the guard reports the same kind over an overlapping span.
+    """
+    with open(path, encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh if line.strip()]
+    per_kind: dict[str, dict[str, int]] = {}
+    clean = clean_alarms = 0
+    for row in rows:
+        got = scan(row["text"], schools)
+        for f in row["findings"]:
+            stats = per_kind.setdefault(f["kind"], {"labelled": 0, "found": 0, "false": 0})
+            stats["labelled"] += 1
+            stats["found"] += any(
+                g.kind == f["kind"] and g.start < f["end"] and f["start"] < g.end for g in got
+            )
+        for g in got:
+            if not any(
+                f["kind"] == g.kind and g.start < f["end"] and f["start"] < g.end
+                for f in row["findings"]
+            ):
+                per_kind.setdefault(g.kind, {"labelled": 0, "found": 0, "false": 0})["false"] += 1
+        if not row["findings"]:
+            clean += 1
+            clean_alarms += bool(got)
+    for stats in per_kind.values():
+        stats["recall"] = stats["found"] / stats["labelled"] if stats["labelled"] else None
+    return {
+        "texts": len(rows),
+        "clean_texts": clean,
+        "false_alarm_rate": clean_alarms / clean if clean else 0.0,
+        "kinds": per_kind,
+    }

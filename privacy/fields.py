@@ -1,0 +1,47 @@
+"""Form glue: scan several fields of a form, and apply one replacement or all."""
+
+from dataclasses import dataclass
+
+from .guard import Finding, replace, scan
+
+
+@dataclass
+class FieldFinding:
+    """A finding in one field of a form, as shown in the privacy panel."""
+
+    field: str
+    finding: Finding
+    before: str
+    after: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.field}:{self.finding.start}:{self.finding.end}"
+
+
+def check_fields(fields: dict[str, str], schools=()) -> list[FieldFinding]:
+    """Scan several form fields; keep a little context around each finding."""
+    out = []
+    for name, value in fields.items():
+        value = value or ""
+        for f in scan(value, schools):
+            out.append(
+                FieldFinding(
+                    name,
+                    f,
+                    value[max(0, f.start - 30) : f.start],
+                    value[f.end : f.end + 30],
+                )
+            )
+    return out
+
+
+def apply_fix(fields: dict[str, str], key: str, schools=()) -> dict[str, str]:
+    """Apply one replacement ("field:start:end") or all of them ("all")."""
+    fixed = dict(fields)
+    for name, value in fields.items():
+        findings = scan(value or "", schools)
+        if key != "all":
+            findings = [f for f in findings if f"{name}:{f.start}:{f.end}" == key]
+        fixed[name] = replace(value or "", findings)
+    return fixed
