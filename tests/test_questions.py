@@ -252,3 +252,15 @@ def test_huge_or_odd_search_input_is_handled(client, auth):
         )
         assert response.status_code == 200
         assert "<img src=x" not in response.get_data(as_text=True)
+
+
+def test_pages_show_dates_in_dutch(app, client, auth):
+    qid = ask(app)
+    with app.app_context():
+        get_db().conn.execute(
+            "UPDATE questions SET created_at = '2026-12-01T13:05:00Z' WHERE id = ?", [qid]
+        )
+    auth.login("teacher2")
+    page = client.get(f"/vragen/{qid}").get_data(as_text=True)
+    assert '<time datetime="2026-12-01T13:05:00Z">1 december 2026</time>' in page
+    assert "2026-12-01</time>" not in page and "01-12-2026" not in page
