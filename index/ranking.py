@@ -1,80 +1,163 @@
 """Ranking in one place: how scores are fused, and which hits a teacher is shown.
 
-Every threshold of the search lives here, with where its value comes from.
+Every number here is in z-units (a score standardised per query over all documents of a
+kind, see index/vectors.py), never an absolute cosine, and the two that decide what a
+teacher sees are recomputed from the region's own cases (``calibrate``). Where each value
+comes from is in docs/RETRIEVAL.md; all of them were chosen on the tuning sets (index/eval
+and the demo region), never on index/eval/heldout.
 """
 
-# Fusion, chosen on the evaluation set (docs/RETRIEVAL.md): the dense cosine plus a small,
-# saturating bonus for keyword relevance. It beat reciprocal rank fusion, which let weak
-# keyword matches push good dense matches down.
-KEYWORD_WEIGHT = 0.03
-KEYWORD_SATURATION = 5.0
-# "Nothing fits" and the bands, calibrated on the evaluation set (docs/RETRIEVAL.md).
-# e5's scores sit in a narrow, high range, so the best score alone says little; how far
-# the best hit stands out from the next one says more. Confidence of a result list:
-#   z = best + MARGIN_WEIGHT * (best - second best)
-# Nothing is shown when z < SHOW_FROM; otherwise the hits within NEAR_BEST of the best are
-# shown, and the best one is "strong" when z >= STRONG_FROM.
-MARGIN_WEIGHT = 2.0
-SHOW_FROM = 0.88
-STRONG_FROM = 0.90
-NEAR_BEST = 0.03
-# Dossier sections are long and alike, so the margin rule hides nearly all of them. On
-# the eval queries the right cluster's dossier is among the top three distinct dossiers
-# for 63% of queries; sections are offered as "maybe" from this score on, one section per
-# dossier, at most SECTIONS_SHOWN.
-DOSSIER_SHOW_FROM = 0.84
+from dataclasses import dataclass
+
+import numpy as np
+
+# Fusion: the sum of the components' z-scores, weighted. e5 on the case text is the
+# backbone; the case's question as a teacher asked it (e5 query-to-query), keyword
+# relevance (bm25) and a second model (USE) each add what e5 alone misses.
+WEIGHTS = {"passage": 1.0, "question": 0.5, "keyword": 0.25, "second": 0.25}
+# Query memory: earlier questions for which a teacher said "Dit helpt mij" or that a case
+# answered. A memory vector adds only where it is unusually close to the new question.
+MEMORY_FROM = 2.0
+MEMORY_WEIGHT = 1.0
+# "Heeft het geholpen?" after a week nudges a case (z-units).
+FEEDBACK_BOOST = {"ja": 0.5, "deels": 0.0, "nee": -1.0}
+
+# What the ask page shows, calibrated per region from the region's own cases: each case's
+# title is searched as if a teacher typed it, among the other cases. How far the best
+# (different!) case stands out for those titles is what "nothing fits" looks like here.
+SHOW_PERCENTILE = 85  # show cases when the best beats the best match of 85% of those titles
+STRONG_PERCENTILE = 97  # "lijkt sterk op je vraag": a lead over the runner-up 97% lack
+CALIBRATION_SAMPLE = 200
+MIN_DOCS_TO_CALIBRATE = 20
+# Until a region has MIN_DOCS_TO_CALIBRATE cases: the tuning sets' own calibration values.
+DEFAULT_SHOW_FROM = 4.5
+DEFAULT_STRONG_GAP = 2.0
+CASES_SHOWN = 3
+NEAR_BEST = 2.5  # further hits are shown when within this of the best
+
+# Dossier sections: the kind of behaviour of the nearest resolved cases votes for the
+# dossiers of that cluster (the region's cases know what a question is about).
+CLUSTER_VOTE_CASES = 5
+CLUSTER_VOTE_WEIGHT = 3.0
 SECTIONS_SHOWN = 2
-CASES_SHOWN = 4
-# A dossier page lists resolved cases whose cosine to the dossier's title and summary is
-# at least this (e5 gives unrelated Dutch texts about 0.75-0.78).
-CLOSEST_CASE_FROM = 0.80
+SECTION_SHOW_FROM = 3.5  # on the section's own score, before the cases' vote
+# A dossier page lists the resolved cases that stand out for its title and summary.
+CLOSEST_CASE_FROM = 2.5
 
 
-def keyword_bonus(relevance: float, weight: float = KEYWORD_WEIGHT) -> float:
-    """Map an unbounded bm25 relevance to [0, weight)."""
-    relevance = max(0.0, float(relevance))
-    return weight * relevance / (relevance + KEYWORD_SATURATION)
+@dataclass(frozen=True)
+class Calibration:
+    show_from: float
+    strong_gap: float
+    documents: int = 0
+    source: str = "default"  # "region" once computed from the region's own cases
+
+    def as_json(self) -> dict:
+        return {
+            "show_from": round(self.show_from, 3),
+            "strong_gap": round(self.strong_gap, 3),
+            "documents": self.documents,
+            "source": self.source,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict | None) -> "Calibration":
+        if not data:
+            return DEFAULT
+        return cls(data["show_from"], data["strong_gap"], data.get("documents", 0), data["source"])
 
 
-def fuse(cosine: float, keyword_relevance: float, boost: float = 0.0) -> float:
-    """The fused score of one document."""
-    return cosine + keyword_bonus(keyword_relevance) + boost
+DEFAULT = Calibration(DEFAULT_SHOW_FROM, DEFAULT_STRONG_GAP)
 
 
-def confidence(scores: list[float]) -> float:
-    """How clearly the best of a ranked list of scores stands out (see SHOW_FROM)."""
-    if not scores:
-        return 0.0
-    second = scores[1] if len(scores) > 1 else scores[0] - 0.01
-    return scores[0] + MARGIN_WEIGHT * (scores[0] - second)
+def calibration_from(best: list[float], gaps: list[float], documents: int) -> Calibration:
+    """The bands of a region from its own cases' titles searched among the other cases."""
+    if documents < MIN_DOCS_TO_CALIBRATE or len(best) < 10:
+        return Calibration(DEFAULT_SHOW_FROM, DEFAULT_STRONG_GAP, documents, "default")
+    return Calibration(
+        show_from=float(np.percentile(best, SHOW_PERCENTILE)),
+        strong_gap=float(np.percentile(gaps, STRONG_PERCENTILE)),
+        documents=documents,
+        source="region",
+    )
 
 
-def assign_bands(hits: list, show_from: float = SHOW_FROM) -> list:
+def zscore(score: float, mean: float, std: float) -> float:
+    return (score - mean) / std if std > 0 else 0.0
+
+
+def keyword_standardiser(relevances: list[float], documents: int) -> tuple[float, float]:
+    """Mean and std of bm25 over all documents: those outside the candidates score 0.
+
+    A prior of PRIOR documents without the words keeps a tiny region's numbers sane.
+    """
+    n = documents + KEYWORD_PRIOR_DOCS
+    total = sum(relevances)
+    square = sum(r * r for r in relevances)
+    mean = total / n
+    return mean, max(square / n - mean * mean, 1e-8) ** 0.5
+
+
+KEYWORD_PRIOR_DOCS = 30
+
+
+def fuse(components: dict[str, float], boost: float = 0.0) -> float:
+    """The fused score of one document from its components' z-scores."""
+    return sum(WEIGHTS[name] * z for name, z in components.items()) + boost
+
+
+def memory_bonus(z: float) -> float:
+    return MEMORY_WEIGHT * max(0.0, z - MEMORY_FROM)
+
+
+def case_bands(hits: list, calibration: Calibration = DEFAULT) -> list:
     """Set each hit's band: 'strong', 'maybe' or None (noise, not to be shown)."""
-    z = confidence([h.score for h in hits])
+    if not hits:
+        return hits
+    best = hits[0].score
+    gap = best - hits[1].score if len(hits) > 1 else calibration.strong_gap
+    show = best >= calibration.show_from
     for i, hit in enumerate(hits):
-        if z < show_from or hit.score < hits[0].score - NEAR_BEST:
+        if not show or i >= CASES_SHOWN or hit.score < best - NEAR_BEST:
             hit.band = None
-        elif i == 0 and z >= STRONG_FROM:
+        elif i == 0 and gap >= calibration.strong_gap:
             hit.band = "strong"
         else:
             hit.band = "maybe"
     return hits
 
 
-def shown_sections(hits: list, limit: int = SECTIONS_SHOWN) -> list:
-    """The dossier sections a teacher is offered: the best one per dossier, at most ``limit``."""
-    shown, seen = [], set()
+def cluster_vote(case_hits: list, cluster_of) -> dict[str, float]:
+    """{cluster: share} of the nearest resolved cases, weighted by their scores."""
+    top = case_hits[:CLUSTER_VOTE_CASES]
+    if not top:
+        return {}
+    weights = np.exp(np.array([h.score for h in top]) - top[0].score)
+    shares: dict[str, float] = {}
+    for hit, w in zip(top, weights, strict=True):
+        cluster = cluster_of(hit)
+        if cluster:
+            shares[cluster] = shares.get(cluster, 0.0) + float(w / weights.sum())
+    return shares
+
+
+def section_bands(hits: list) -> list:
+    """Dossier sections: the best one per dossier, 'maybe' when it stands out enough."""
+    seen = set()
     for hit in hits:
-        if hit.ref in seen or hit.score < DOSSIER_SHOW_FROM:
+        own = hit.score - getattr(hit, "vote", 0.0)
+        if hit.ref in seen or own < SECTION_SHOW_FROM or len(seen) >= SECTIONS_SHOWN:
             hit.band = None
             continue
         seen.add(hit.ref)
         hit.band = "maybe"
-        shown.append(hit)
-    return shown[:limit]
+    return hits
+
+
+def shown_sections(hits: list) -> list:
+    return [h for h in section_bands(hits) if h.band]
 
 
 def closest_cases(hits: list) -> list:
-    """Resolved cases close enough to a dossier to list on its page."""
-    return [h for h in hits if h.cosine >= CLOSEST_CASE_FROM]
+    """Resolved cases that stand out for a dossier's title and summary."""
+    return [h for h in hits if h.score >= CLOSEST_CASE_FROM]

@@ -11,8 +11,10 @@ CREATE TABLE IF NOT EXISTS search_docs (
     title TEXT NOT NULL,
     text TEXT NOT NULL,             -- what is embedded and keyword-indexed
     snippet TEXT NOT NULL,          -- what a person sees under the title
+    cluster TEXT,                   -- the kind of behaviour (a case's, a dossier's)
     content_hash TEXT NOT NULL,
-    vector BLOB NOT NULL,           -- float32, L2-normalised, of the model in index_meta
+    vector BLOB NOT NULL,           -- float32, L2-normalised, main model (index_meta 'model')
+    second_vector BLOB,             -- float32, the second model (USE), when configured
     seq INTEGER NOT NULL,
     boost REAL NOT NULL DEFAULT 0,  -- added to the score (e.g. "het hielp" feedback)
     UNIQUE (kind, target)
@@ -24,11 +26,27 @@ CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5 (
 );
 -- Document frequency per stem, to leave out terms that are in most documents.
 CREATE VIRTUAL TABLE IF NOT EXISTS search_vocab USING fts5vocab (search_fts, 'row');
--- Removals since some seq, so every process can drop them from its in-memory index.
+-- How teachers ask for a document, embedded as queries: a case's own question, a dossier
+-- section's teacher questions ('question'), and the query memory ('memory': earlier
+-- questions, scrubbed of personal data, that the document answered).
+CREATE TABLE IF NOT EXISTS search_extra (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc_id INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    source TEXT NOT NULL CHECK (source IN ('question', 'memory')),
+    text TEXT NOT NULL,
+    vector BLOB NOT NULL,
+    seq INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS search_extra_doc ON search_extra (doc_id);
+CREATE INDEX IF NOT EXISTS search_extra_seq ON search_extra (seq);
+-- Removals since some seq, so every process can drop them from its in-memory index: a
+-- whole document (extra_id NULL) or one extra vector.
 CREATE TABLE IF NOT EXISTS search_removed (
     seq INTEGER PRIMARY KEY,
     doc_id INTEGER NOT NULL,
-    kind TEXT NOT NULL
+    kind TEXT NOT NULL,
+    extra_id INTEGER
 );
 CREATE TABLE IF NOT EXISTS index_meta (
     key TEXT PRIMARY KEY,

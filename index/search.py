@@ -1,13 +1,23 @@
 """Hybrid search over resolved cases and dossier sections.
 
-SQLite holds every document with its vector and a monotonic ``seq``; each process keeps
-FAISS indexes in memory (one per kind) and catches up on changes by ``seq`` before every
-search, so a case resolved in one web worker is found by the others at once. The FAISS
-file on disk only makes start-up fast: it is written atomically and can always be
-rebuilt from SQLite.
+SQLite holds every document with its vectors and a monotonic ``seq``; each process keeps
+the vector spaces in memory (index/vectors.py) and catches up on changes by ``seq``
+before every search, so a case resolved in one web worker is found by the others at once.
+The files on disk only make start-up fast: written atomically, rebuilt from SQLite when
+missing, corrupt or stale.
+
+A document has up to three vectors and a keyword entry:
+- ``passage``: the main model (e5) on its text, as a passage;
+- ``second``: the second model (USE) on the same text;
+- ``question`` extras: the main model on how a teacher asks for it, as a query: a case's
+  own question, a dossier section's teacher questions, and the query memory (earlier
+  questions that the document answered);
+- FTS5 on Dutch stems.
+Ranking (index/ranking.py) fuses their per-query z-scores.
 """
 
 import hashlib
+import io
 import json
 import logging
 import os
@@ -15,16 +25,18 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import faiss
 import numpy as np
 
-from . import ranking
+from . import memo, ranking
 from . import text as textmod
-from .embedder import Embedder
+from .embedder import Embedder, Encoders
+from .prior import prior_moments
 from .sqlite import current_seq, get_meta, next_seq, set_meta, write_transaction
+from .vectors import Space
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +48,17 @@ COMMON_TERM_MIN_DOCS = 2000
 POSTINGS_BUDGET = 20000
 # How deep each method looks before fusion.
 CANDIDATES = 50
+STATE_VERSION = 3
+SPACES = ("passage", "second", "question", "memory")
 
 Progress = Callable[[int], None]
+# Evaluation can switch components off to measure each lever (index/evaluate.py).
+ALL_COMPONENTS = ("passage", "question", "keyword", "second")
+MODES = {
+    "fused": ALL_COMPONENTS,
+    "dense": ("passage",),
+    "keyword": ("keyword",),
+}
 
 
 class ModelMismatch(RuntimeError):
@@ -64,14 +85,36 @@ class Doc:
     text: str
     snippet: str
     ref: str | None = None
+    cluster: str | None = None
+    # How teachers ask for it (embedded as queries): a case's own question, a section's
+    # teacher questions.
+    questions: tuple[str, ...] = ()
 
     @property
     def content_hash(self) -> str:
         h = hashlib.sha256()
-        for part in (self.title, self.text, self.snippet, self.ref or ""):
+        parts = (self.title, self.text, self.snippet, self.ref or "", self.cluster or "")
+        for part in (*parts, *self.questions):
             h.update(part.encode("utf-8"))
             h.update(b"\0")
         return h.hexdigest()
+
+    @property
+    def embed_text(self) -> str:
+        return f"{self.title}\n{self.text}"
+
+
+@dataclass
+class DocVectors:
+    passage: np.ndarray
+    second: np.ndarray | None
+    questions: np.ndarray  # one row per question
+
+
+@dataclass
+class QueryVectors:
+    main: np.ndarray
+    second: np.ndarray | None
 
 
 @dataclass
@@ -82,8 +125,11 @@ class Hit:
     title: str
     snippet: str
     score: float
-    cosine: float
+    cosine: float  # the main model's raw cosine, for reading along
+    cluster: str | None = None
     band: str | None = None
+    components: dict = field(default_factory=dict)
+    vote: float = 0.0  # dossier sections: what the nearest cases' kind of behaviour added
 
     def as_json(self) -> dict:
         return {
@@ -92,51 +138,141 @@ class Hit:
             "ref": self.ref,
             "title": self.title,
             "score": round(self.score, 6),
+            "band": self.band,
         }
 
 
-def _new_faiss(dim: int):
-    return faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+@dataclass
+class _Kind:
+    """One kind's vectors in memory."""
+
+    passage: Space
+    second: Space | None
+    question: Space
+    memory: Space
+    extra_doc: dict[int, int] = field(default_factory=dict)
+    extra_source: dict[int, str] = field(default_factory=dict)
+    doc_extras: dict[int, set[int]] = field(default_factory=dict)
+    cluster: dict[int, str | None] = field(default_factory=dict)
+
+    def remove_doc(self, doc_id: int) -> None:
+        self.passage.remove([doc_id])
+        if self.second is not None:
+            self.second.remove([doc_id])
+        self.remove_extras(list(self.doc_extras.pop(doc_id, ())))
+        self.cluster.pop(doc_id, None)
+
+    def space(self, source: str) -> Space:
+        return self.memory if source == "memory" else self.question
+
+    def remove_extras(self, extra_ids: list[int]) -> None:
+        self.question.remove(extra_ids)
+        self.memory.remove(extra_ids)
+        for extra_id in extra_ids:
+            doc = self.extra_doc.pop(extra_id, None)
+            self.extra_source.pop(extra_id, None)
+            if doc is not None:
+                self.doc_extras.get(doc, set()).discard(extra_id)
+
+    def add_extra(self, extra_id: int, doc_id: int, source: str, vector: np.ndarray) -> None:
+        self.remove_extras([extra_id])
+        self.space(source).add([extra_id], vector[None, :])
+        self.extra_doc[extra_id] = doc_id
+        self.extra_source[extra_id] = source
+        self.doc_extras.setdefault(doc_id, set()).add(extra_id)
+
+
+def _blob(vector) -> bytes:
+    return np.asarray(vector, dtype=np.float32).tobytes()
+
+
+def _vec(blob) -> np.ndarray:
+    return np.frombuffer(blob, dtype=np.float32)
 
 
 class SearchIndex:
-    """The search index of one region: SQLite tables plus in-memory FAISS caches."""
+    """The search index of one region: SQLite tables plus in-memory vector spaces."""
 
-    def __init__(self, data_dir: str | os.PathLike, embedder: Embedder):
+    def __init__(self, data_dir: str | os.PathLike, encoders: Encoders | Embedder):
         self.data_dir = Path(data_dir)
-        self.embedder = embedder
-        self._faiss: dict[str, faiss.Index] | None = None
+        if not isinstance(encoders, Encoders):  # one model alone
+            encoders = Encoders(encoders)
+        self.encoders = encoders
+        self.embedder = encoders  # the name the rest of the portal knows it by
+        self._kinds: dict[str, _Kind] | None = None
         self._seq = -1
         self._generation = ""
+        self._calibration: dict[str, ranking.Calibration] = {}
+        self._prior: dict | None = None
         self._lock = threading.RLock()
-        # One query at a time per worker: OpenMP threads only add overhead here (bench/:
-        # 7 ms instead of 13 ms for one query over 100k vectors on 2 cores).
+        # One query at a time per worker: OpenMP threads only add overhead here (bench/).
         faiss.omp_set_num_threads(1)
+
+    # ---- spaces ------------------------------------------------------------------------
+
+    def _priors(self) -> dict:
+        if self._prior is None:
+            self._prior = prior_moments(self.encoders, self.data_dir)
+        return self._prior
+
+    def _quantised(self, embedder) -> bool:
+        return getattr(embedder, "quantisable", False)
+
+    def _new_kinds(self) -> dict[str, _Kind]:
+        prior = self._priors()
+        main, second = self.encoders.main, self.encoders.second
+        return {
+            kind: _Kind(
+                passage=Space(main.dim, prior.get("passage"), self._quantised(main)),
+                second=Space(second.dim, prior.get("second"), self._quantised(second))
+                if second
+                else None,
+                question=Space(main.dim, prior.get("question"), self._quantised(main)),
+                memory=Space(main.dim, prior.get("memory"), self._quantised(main)),
+            )
+            for kind in KINDS
+        }
 
     # ---- files -------------------------------------------------------------------------
 
     def _file(self, kind: str) -> Path:
-        return self.data_dir / f"index-{kind}.faiss"
+        return self.data_dir / f"index-{kind}.npz"
 
     @property
     def _meta_file(self) -> Path:
         return self.data_dir / "index.json"
 
     def save(self, conn) -> None:
-        """Write the FAISS caches atomically, then the file that says what they hold.
+        """Write the in-memory state atomically, then the file that says what it holds.
 
-        The meta file is replaced last and records the seq the caches were at, so after a
-        crash it can only be older than the FAISS files, never newer; catching up from an
+        The meta file is replaced last and records the seq the state was at, so after a
+        crash it can only be older than the state files, never newer; catching up from an
         older seq is idempotent.
         """
         with self._lock:
             self._ensure_loaded(conn)
-            for kind, ix in self._faiss.items():
+            for kind, st in self._kinds.items():
+                arrays = {
+                    "extra_ids": np.array(list(st.extra_doc), dtype=np.int64),
+                    "extra_docs": np.array(list(st.extra_doc.values()), dtype=np.int64),
+                    "extra_memory": np.array(
+                        [st.extra_source[i] == "memory" for i in st.extra_doc], dtype=bool
+                    ),
+                    "cluster_ids": np.array(list(st.cluster), dtype=np.int64),
+                    "clusters": np.array([c or "" for c in st.cluster.values()], dtype=str),
+                }
+                for name in SPACES:
+                    space = getattr(st, name)
+                    if space is not None:
+                        arrays.update({f"{name}_{k}": v for k, v in space.state().items()})
+                buffer = io.BytesIO()
+                np.savez(buffer, **arrays)
                 tmp = self._file(kind).with_suffix(".tmp")
-                faiss.write_index(ix, str(tmp))
+                tmp.write_bytes(buffer.getvalue())
                 os.replace(tmp, self._file(kind))
             meta = {
-                "model": self.embedder.model_id,
+                "version": STATE_VERSION,
+                "model": self.encoders.model_id,
                 "seq": self._seq,
                 "generation": self._generation,
                 "saved_at": time.time(),
@@ -148,32 +284,53 @@ class SearchIndex:
     def _load_files(self) -> tuple[dict, int, str] | None:
         try:
             meta = json.loads(self._meta_file.read_text())
-            if meta.get("model") != self.embedder.model_id:
+            if meta.get("model") != self.encoders.model_id or meta.get("version") != STATE_VERSION:
                 return None
-            loaded = {k: faiss.read_index(str(self._file(k))) for k in KINDS}
-        except (OSError, ValueError, RuntimeError):
+            kinds = self._new_kinds()
+            for kind, st in kinds.items():
+                with np.load(self._file(kind)) as data:
+                    for name in SPACES:
+                        space = getattr(st, name)
+                        if space is not None:
+                            prefix = name + "_"
+                            space.load(
+                                {
+                                    key.removeprefix(prefix): data[key]
+                                    for key in data.files
+                                    if key.startswith(prefix)
+                                }
+                            )
+                    for extra_id, doc, memory in zip(
+                        data["extra_ids"], data["extra_docs"], data["extra_memory"], strict=True
+                    ):
+                        st.extra_doc[int(extra_id)] = int(doc)
+                        st.extra_source[int(extra_id)] = "memory" if memory else "question"
+                        st.doc_extras.setdefault(int(doc), set()).add(int(extra_id))
+                    st.cluster = {
+                        int(i): (c or None)
+                        for i, c in zip(data["cluster_ids"], data["clusters"], strict=True)
+                    }
+        except (OSError, ValueError, KeyError, RuntimeError):
             return None
-        if any(ix.d != self.embedder.dim for ix in loaded.values()):
-            return None
-        return loaded, int(meta.get("seq", 0)), meta.get("generation", "")
+        return kinds, int(meta.get("seq", 0)), meta.get("generation", "")
 
     # ---- keeping the in-memory index up to date --------------------------------------------
 
     def _ensure_loaded(self, conn) -> None:
-        if self._faiss is not None:
+        if self._kinds is not None:
             return
         stored = stored_model(conn)
-        if stored not in (None, self.embedder.model_id):
+        if stored not in (None, self.encoders.model_id):
             # Re-embedding a region takes minutes: it belongs to `index rebuild`, never to a
             # request. The portal opens the index with the model it was built with.
             raise ModelMismatch(
-                f"the index was built with {stored}, not {self.embedder.model_id}: "
+                f"the index was built with {stored}, not {self.encoders.model_id}: "
                 "run `flask --app wsgi index rebuild`"
             )
+        seq, generation = self._state(conn)[:2]
         from_file = self._load_files()
-        seq, generation = self._state(conn)
         if from_file and from_file[1] <= seq and from_file[2] == generation:
-            self._faiss, self._seq, self._generation = from_file
+            self._kinds, self._seq, self._generation = from_file
             self._catch_up(conn)
             if self._counts_match(conn):
                 return
@@ -181,32 +338,68 @@ class SearchIndex:
         self._build_from_db(conn)
 
     def _counts_match(self, conn) -> bool:
-        counts = dict(conn.execute("SELECT kind, count(*) FROM search_docs GROUP BY kind"))
-        return all(self._faiss[k].ntotal == counts.get(k, 0) for k in KINDS)
+        docs = dict(conn.execute("SELECT kind, count(*) FROM search_docs GROUP BY kind"))
+        extras = dict(conn.execute("SELECT kind, count(*) FROM search_extra GROUP BY kind"))
+        return all(
+            len(self._kinds[k].passage) == docs.get(k, 0)
+            and len(self._kinds[k].question) + len(self._kinds[k].memory) == extras.get(k, 0)
+            for k in KINDS
+        )
 
     def _build_from_db(self, conn) -> None:
-        seq, generation = self._state(conn)
-        built = {k: _new_faiss(self.embedder.dim) for k in KINDS}
-        for kind in KINDS:
-            ids, vecs = [], []
-            for doc_id, blob in conn.execute(
-                "SELECT id, vector FROM search_docs WHERE kind = ? ORDER BY id", (kind,)
-            ):
-                ids.append(doc_id)
-                vecs.append(np.frombuffer(blob, dtype=np.float32))
-            if ids:
-                built[kind].add_with_ids(np.vstack(vecs), np.array(ids, dtype=np.int64))
-        self._faiss, self._seq, self._generation = built, seq, generation
+        seq, generation = self._state(conn)[:2]
+        kinds = self._new_kinds()
+        for kind, st in kinds.items():
+            self._load_docs(st, conn.execute(
+                "SELECT id, vector, second_vector, cluster FROM search_docs WHERE kind = ? "
+                "ORDER BY id", (kind,)
+            ))  # fmt: skip
+            self._load_extras(st, conn.execute(
+                "SELECT id, doc_id, source, vector FROM search_extra WHERE kind = ? ORDER BY id",
+                (kind,),
+            ))  # fmt: skip
+        self._kinds, self._seq, self._generation = kinds, seq, generation
 
-    def _state(self, conn) -> tuple[int, str]:
-        """(seq, generation) in one query: every search asks, so it must be cheap."""
+    def _load_docs(self, st: _Kind, rows) -> None:
+        """Put documents' vectors (id, vector, second vector, cluster) into memory."""
+        ids, vecs, second_ids, second_vecs = [], [], [], []
+        for doc_id, blob, second_blob, cluster in rows:
+            st.passage.remove([doc_id])
+            if st.second is not None:
+                st.second.remove([doc_id])
+            ids.append(doc_id)
+            vecs.append(_vec(blob))
+            st.cluster[doc_id] = cluster
+            if st.second is not None and second_blob is not None:
+                second_ids.append(doc_id)
+                second_vecs.append(_vec(second_blob))
+        if ids:
+            st.passage.add(np.array(ids), np.vstack(vecs))
+        if second_ids:
+            st.second.add(np.array(second_ids), np.vstack(second_vecs))
+
+    def _load_extras(self, st: _Kind, rows) -> None:
+        """Put extra question vectors (id, doc id, source, vector) into memory."""
+        for extra_id, doc_id, source, blob in rows:
+            st.add_extra(extra_id, doc_id, source, _vec(blob))
+
+    def _state(self, conn) -> tuple[int, str, dict]:
+        """(seq, generation, calibrations) in one query: every search asks, so it is cheap."""
         rows = dict(
-            conn.execute("SELECT key, value FROM index_meta WHERE key IN ('seq', 'generation')")
+            conn.execute(
+                "SELECT key, value FROM index_meta WHERE key IN "
+                "('seq', 'generation', 'calibration:case', 'calibration:dossier')"
+            )
         )
-        return int(rows.get("seq", 0)), rows.get("generation", "")
+        calibrations = {
+            key.split(":", 1)[1]: ranking.Calibration.from_json(json.loads(value))
+            for key, value in rows.items()
+            if key.startswith("calibration:")
+        }
+        return int(rows.get("seq", 0)), rows.get("generation", ""), calibrations
 
     def _catch_up(self, conn) -> None:
-        seq, generation = self._state(conn)
+        seq, generation, self._calibration = self._state(conn)
         if generation != self._generation:
             # `index rebuild` replaced every document (in another process, perhaps): the
             # removals are not logged one by one, so start again from SQLite.
@@ -214,54 +407,61 @@ class SearchIndex:
             return
         if seq == self._seq:
             return
-        for doc_id, kind in conn.execute(
-            "SELECT doc_id, kind FROM search_removed WHERE seq > ?", (self._seq,)
+        for doc_id, kind, extra_id in conn.execute(
+            "SELECT doc_id, kind, extra_id FROM search_removed WHERE seq > ? ORDER BY seq",
+            (self._seq,),
         ):
-            self._faiss[kind].remove_ids(np.array([doc_id], dtype=np.int64))
-        for doc_id, kind, blob in conn.execute(
-            "SELECT id, kind, vector FROM search_docs WHERE seq > ?", (self._seq,)
-        ):
-            ids = np.array([doc_id], dtype=np.int64)
-            self._faiss[kind].remove_ids(ids)
-            self._faiss[kind].add_with_ids(np.frombuffer(blob, dtype=np.float32)[None, :], ids)
+            st = self._kinds[kind]
+            if extra_id is None:
+                st.remove_doc(doc_id)
+            else:
+                st.remove_extras([extra_id])
+        for kind in KINDS:
+            st = self._kinds[kind]
+            self._load_docs(st, conn.execute(
+                "SELECT id, vector, second_vector, cluster FROM search_docs WHERE kind = ? "
+                "AND seq > ?", (kind, self._seq),
+            ))  # fmt: skip
+            self._load_extras(st, conn.execute(
+                "SELECT id, doc_id, source, vector FROM search_extra WHERE kind = ? AND seq > ? "
+                "ORDER BY id", (kind, self._seq),
+            ))  # fmt: skip
         self._seq = seq
 
     def refresh(self, conn) -> None:
         """Bring this process's in-memory index up to date with the database."""
         with self._lock:
-            if self._faiss is None:
+            if self._kinds is None:
                 self._ensure_loaded(conn)
+                self._calibration = self._state(conn)[2]
             else:
                 self._catch_up(conn)
 
     # ---- writing -----------------------------------------------------------------------
 
-    def embed_docs(self, docs: list[Doc], progress: Progress | None = None) -> np.ndarray:
+    def embed_docs(self, docs: list[Doc], progress: Progress | None = None) -> list[DocVectors]:
         """Embed documents in batches (memoised per process by content)."""
-        out = np.zeros((len(docs), self.embedder.dim), dtype=np.float32)
-        todo = []
+        main, second = self.encoders.main, self.encoders.second
+        passages = memo.embed(main, "passage", [d.embed_text for d in docs], progress)
+        seconds = memo.embed(second, "passage", [d.embed_text for d in docs]) if second else None
+        questions = memo.embed(main, "query", [q for d in docs for q in d.questions])
+        out, start = [], 0
         for i, doc in enumerate(docs):
-            cached = _memo_get(self.embedder.model_id, doc)
-            if cached is None:
-                todo.append(i)
-            else:
-                out[i] = cached
-        if progress and len(docs) > len(todo):
-            progress(len(docs) - len(todo))
-        for start in range(0, len(todo), 32):
-            batch = todo[start : start + 32]
-            vecs = self.embedder.embed_passages([_embed_text(docs[i]) for i in batch])
-            for i, vec in zip(batch, vecs, strict=True):
-                out[i] = vec
-                _memo_put(self.embedder.model_id, docs[i], vec)
-            if progress:
-                progress(len(batch))
+            n = len(doc.questions)
+            out.append(
+                DocVectors(
+                    passages[i],
+                    seconds[i] if seconds is not None else None,
+                    questions[start : start + n],
+                )
+            )
+            start += n
         return out
 
-    def write_docs(self, conn, docs: list[Doc], vectors: np.ndarray) -> None:
+    def write_docs(self, conn, docs: list[Doc], vectors: list[DocVectors]) -> None:
         """Store embedded documents (joins the caller's transaction if one is open)."""
         with write_transaction(conn):
-            set_meta(conn, "model", self.embedder.model_id)
+            set_meta(conn, "model", self.encoders.model_id)
             for doc, vec in zip(docs, vectors, strict=True):
                 self._write_doc(conn, doc, vec)
 
@@ -287,17 +487,17 @@ class SearchIndex:
             self.refresh(conn)
         return len(todo)
 
-    def _write_doc(self, conn, doc: Doc, vec: np.ndarray) -> int:
+    def _write_doc(self, conn, doc: Doc, vec: DocVectors) -> int:
         if doc.kind not in KINDS:
             raise ValueError(f"unknown document kind {doc.kind!r}")
         seq = next_seq(conn)
         row = conn.execute(
-            "INSERT INTO search_docs "
-            "(kind, target, ref, title, text, snippet, content_hash, vector, seq) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "INSERT INTO search_docs (kind, target, ref, title, text, snippet, cluster, "
+            "content_hash, vector, second_vector, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (kind, target) DO UPDATE SET ref = excluded.ref, "
             "title = excluded.title, text = excluded.text, snippet = excluded.snippet, "
-            "content_hash = excluded.content_hash, vector = excluded.vector, seq = excluded.seq "
+            "cluster = excluded.cluster, content_hash = excluded.content_hash, "
+            "vector = excluded.vector, second_vector = excluded.second_vector, seq = excluded.seq "
             "RETURNING id",
             (
                 doc.kind,
@@ -306,12 +506,25 @@ class SearchIndex:
                 doc.title,
                 doc.text,
                 doc.snippet,
+                doc.cluster,
                 doc.content_hash,
-                np.asarray(vec, dtype=np.float32).tobytes(),
+                _blob(vec.passage),
+                _blob(vec.second) if vec.second is not None else None,
                 seq,
             ),
         ).fetchone()
         doc_id = row[0]
+        # The document's own questions are replaced; its query memory stays.
+        for (extra_id,) in conn.execute(
+            "DELETE FROM search_extra WHERE doc_id = ? AND source = 'question' RETURNING id",
+            (doc_id,),
+        ).fetchall():
+            conn.execute(
+                "INSERT INTO search_removed (seq, doc_id, kind, extra_id) VALUES (?, ?, ?, ?)",
+                (next_seq(conn), doc_id, doc.kind, extra_id),
+            )
+        for question, qvec in zip(doc.questions, vec.questions, strict=True):
+            self._write_extra(conn, doc_id, doc.kind, "question", question, qvec)
         conn.execute("DELETE FROM search_fts WHERE rowid = ?", (doc_id,))
         conn.execute(
             # doc.kind is one of KINDS (checked above), never user text.
@@ -319,6 +532,33 @@ class SearchIndex:
             (doc_id, textmod.stem_string(doc.title + "\n" + doc.text)),
         )
         return doc_id
+
+    def _write_extra(self, conn, doc_id: int, kind: str, source: str, text: str, vector) -> None:
+        conn.execute(
+            "INSERT INTO search_extra (doc_id, kind, source, text, vector, seq) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (doc_id, kind, source, text, _blob(vector), next_seq(conn)),
+        )
+
+    def add_memory(self, conn, kind: str, target: str, text: str) -> bool:
+        """Remember that a question (already scrubbed of personal data) found this document.
+
+        Returns False when the document is not (or no longer) in the index.
+        """
+        text = " ".join((text or "").split())[: textmod.MAX_QUERY_CHARS]
+        if not text:
+            return False
+        vector = memo.embed(self.encoders.main, "query", [text])[0]
+        with write_transaction(conn):
+            row = conn.execute(
+                "SELECT id FROM search_docs WHERE kind = ? AND target = ?", (kind, str(target))
+            ).fetchone()
+            if row is None:
+                return False
+            self._write_extra(conn, row[0], kind, "memory", text, vector)
+        if not conn.in_transaction:
+            self.refresh(conn)
+        return True
 
     def remove(self, conn, kind: str, targets: Iterable[str]) -> int:
         """Remove documents by target; return how many were removed.
@@ -334,6 +574,7 @@ class SearchIndex:
                     (kind, str(target)),
                 ).fetchone()
                 if row:
+                    conn.execute("DELETE FROM search_extra WHERE doc_id = ?", (row[0],))
                     conn.execute("DELETE FROM search_fts WHERE rowid = ?", (row[0],))
                     conn.execute(
                         "INSERT INTO search_removed (seq, doc_id, kind) VALUES (?, ?, ?)",
@@ -343,6 +584,13 @@ class SearchIndex:
         if not conn.in_transaction:
             self.refresh(conn)
         return removed
+
+    def has(self, conn, kind: str, target: str) -> bool:
+        return bool(
+            conn.execute(
+                "SELECT 1 FROM search_docs WHERE kind = ? AND target = ?", (kind, str(target))
+            ).fetchone()
+        )
 
     def targets(self, conn, kind: str) -> set[str]:
         return {
@@ -371,40 +619,116 @@ class SearchIndex:
         return {"documents": len(docs), "changed": changed, "removed": removed}
 
     def replace_all(self, conn, docs: list[Doc], progress: Progress | None = None) -> int:
-        """Rebuild from scratch: embed every document anew, drop what is not in ``docs``."""
+        """Rebuild from scratch: embed every document anew, drop what is not in ``docs``.
+
+        The query memory is kept: re-embedded with the current model for the documents that
+        stay.
+        """
+        memory = conn.execute(
+            "SELECT d.kind, d.target, e.text FROM search_extra e JOIN search_docs d "
+            "ON d.id = e.doc_id WHERE e.source = 'memory' ORDER BY e.id"
+        ).fetchall()
         vectors = self.embed_docs(docs, progress)
+        keep = {(d.kind, d.target) for d in docs}
+        memory = [m for m in memory if (m[0], m[1]) in keep]
+        memory_vectors = memo.embed(self.encoders.main, "query", [m[2] for m in memory])
         with write_transaction(conn):
-            conn.execute("DELETE FROM search_docs")
-            conn.execute("DELETE FROM search_fts")
-            conn.execute("DELETE FROM search_removed")
+            for table in ("search_docs", "search_extra", "search_fts", "search_removed"):
+                conn.execute(f"DELETE FROM {table}")  # noqa: S608 # nosec B608 - constant names
             self.write_docs(conn, docs, vectors)
+            for (kind, target, text), vec in zip(memory, memory_vectors, strict=True):
+                doc_id = conn.execute(
+                    "SELECT id FROM search_docs WHERE kind = ? AND target = ?", (kind, target)
+                ).fetchone()[0]
+                self._write_extra(conn, doc_id, kind, "memory", text, vec)
             set_meta(conn, "built_at", time.strftime("%Y-%m-%dT%H:%M:%S%z"))
             set_meta(conn, "generation", uuid.uuid4().hex)
+            conn.execute("DELETE FROM index_meta WHERE key LIKE 'calibration:%'")
         with self._lock:
             self._build_from_db(conn)
+        self.calibrate(conn)
         self.save(conn)
         return len(docs)
+
+    # ---- calibration -------------------------------------------------------------------
+
+    def calibration(self, kind: str = "case") -> ranking.Calibration:
+        return self._calibration.get(kind, ranking.DEFAULT)
+
+    def calibration_stale(self, conn, kind: str = "case") -> bool:
+        """Whether the region's documents changed enough since the bands were computed."""
+        n = conn.execute("SELECT count(*) FROM search_docs WHERE kind = ?", (kind,)).fetchone()[0]
+        raw = get_meta(conn, f"calibration:{kind}")
+        if raw is None:
+            return n > 0
+        done = ranking.Calibration.from_json(json.loads(raw)).documents
+        return abs(n - done) >= max(10, 0.1 * done)
+
+    def calibrate(self, conn, kind: str = "case") -> ranking.Calibration:
+        """Compute the bands from the region's own documents and store them.
+
+        Each sampled document's title is searched as a teacher's question among the other
+        documents; the best and the lead of those (different) documents is what "nothing
+        fits" looks like in this region.
+        """
+        rows = conn.execute(
+            "SELECT id, title FROM search_docs WHERE kind = ? ORDER BY id", (kind,)
+        ).fetchall()
+        step = max(1, len(rows) // ranking.CALIBRATION_SAMPLE)
+        sample = rows[::step][: ranking.CALIBRATION_SAMPLE]
+        best, gaps = [], []
+        if len(rows) >= ranking.MIN_DOCS_TO_CALIBRATE:
+            vectors = self.embed_queries([title for _, title in sample])
+            for (doc_id, title), qv in zip(sample, vectors, strict=True):
+                hits = self.search(conn, title, k=2, kind=kind, vectors=qv, exclude={doc_id})
+                if len(hits) == 2:
+                    best.append(hits[0].score)
+                    gaps.append(hits[0].score - hits[1].score)
+        result = ranking.calibration_from(best, gaps, len(rows))
+        with write_transaction(conn):
+            set_meta(conn, f"calibration:{kind}", json.dumps(result.as_json()))
+        with self._lock:
+            self._calibration[kind] = result
+        return result
 
     # ---- reading -----------------------------------------------------------------------
 
     def status(self, conn) -> dict:
-        """Describe the index: counts, model, when built, and whether it is consistent."""
+        """Describe the index: counts, model, when built, calibration, consistency."""
         with self._lock:
             self._ensure_loaded(conn)
             self._catch_up(conn)
             counts = dict(conn.execute("SELECT kind, count(*) FROM search_docs GROUP BY kind"))
             return {
-                "model": self.embedder.model_id,
+                "model": self.encoders.model_id,
                 "built_at": get_meta(conn, "built_at"),
                 "seq": current_seq(conn),
                 "documents": {k: counts.get(k, 0) for k in KINDS},
-                "in_memory": {k: int(self._faiss[k].ntotal) for k in KINDS},
+                "in_memory": {k: len(self._kinds[k].passage) for k in KINDS},
+                "question_vectors": {k: len(self._kinds[k].question) for k in KINDS},
+                "memory_vectors": {k: len(self._kinds[k].memory) for k in KINDS},
+                "calibration": self.calibration("case").as_json(),
                 "file_present": self._meta_file.exists(),
                 "consistent": self._counts_match(conn),
             }
 
-    def embed_query(self, query: str) -> np.ndarray:
-        return self.embedder.embed_queries([(query or "").strip()[: textmod.MAX_QUERY_CHARS]])[0]
+    def embed_queries(self, queries: list[str]) -> list[QueryVectors]:
+        texts = [(q or "").strip()[: textmod.MAX_QUERY_CHARS] for q in queries]
+        if len(texts) == 1:  # a teacher typing: nothing to remember
+            main = self.encoders.main.embed_queries(texts)
+            second = self.encoders.second.embed_queries(texts) if self.encoders.second else None
+        else:  # evaluation and calibration: the same questions come back
+            main = memo.embed(self.encoders.main, "query", texts)
+            second = (
+                memo.embed(self.encoders.second, "query", texts) if self.encoders.second else None
+            )
+        return [
+            QueryVectors(main[i], second[i] if second is not None else None)
+            for i in range(len(texts))
+        ]
+
+    def embed_query(self, query: str) -> QueryVectors:
+        return self.embed_queries([query])[0]
 
     def search(
         self,
@@ -412,59 +736,153 @@ class SearchIndex:
         query: str,
         k: int = 5,
         kind: str | None = None,
-        query_vector=None,
+        vectors: QueryVectors | None = None,
         mode: str = "fused",
+        exclude: set[int] | frozenset = frozenset(),
+        components: tuple[str, ...] | None = None,
     ) -> list[Hit]:
-        """Return the best ``k`` documents for a query, best first (fused ranking).
+        """Return the best ``k`` documents for a query, best first, each with its band.
 
-        Pass ``query_vector`` (from ``embed_query``) to search several kinds with one
-        embedding. ``mode`` "dense" or "keyword" uses one method alone (for evaluation).
+        Pass ``vectors`` (from ``embed_query``) to search several kinds with one embedding.
+        ``mode`` "dense" or "keyword" (or ``components``) switches levers off for
+        evaluation.
         """
+        results = self.search_kinds(
+            conn, query, k, (KINDS if kind is None else (kind,)), vectors, mode, exclude, components
+        )
+        if kind is not None:
+            return results.get(kind, [])
+        merged = sorted((h for hits in results.values() for h in hits), key=lambda h: -h.score)
+        return merged[: max(1, min(int(k), 100))]
+
+    def search_kinds(
+        self,
+        conn,
+        query: str,
+        k: int,
+        kinds: tuple[str, ...],
+        vectors: QueryVectors | None = None,
+        mode: str = "fused",
+        exclude=frozenset(),
+        components: tuple[str, ...] | None = None,
+    ) -> dict[str, list[Hit]]:
+        """{kind: hits} for one query; dossier sections get the cases' cluster vote."""
         query = (query or "").strip()[: textmod.MAX_QUERY_CHARS]
-        kinds = KINDS if kind is None else (kind,)
         k = max(1, min(int(k), 100))
         if not query:
-            return []
-        qvec = self.embed_query(query) if query_vector is None else query_vector
+            return {kind: [] for kind in kinds}
+        use = components or MODES[mode]
+        qv = vectors or self.embed_query(query)
+        terms = self._selective_terms(conn, textmod.query_stems(query)) if "keyword" in use else []
+        wanted = set(kinds) | ({"case"} if "dossier" in kinds and mode == "fused" else set())
         with self._lock:
             self.refresh(conn)
-            dense: dict[int, float] = {}
-            kind_of: dict[int, str] = {}
-            for kd in kinds:
-                ix = self._faiss[kd]
-                if ix.ntotal == 0:
-                    continue
-                sims, ids = ix.search(qvec[None, :], min(CANDIDATES, ix.ntotal))
-                for sim, doc_id in zip(sims[0], ids[0], strict=True):
-                    if doc_id >= 0:
-                        dense[int(doc_id)] = float(sim)
-                        kind_of[int(doc_id)] = kd
-            keyword: dict[int, tuple[float, str]] = {}
-            if mode != "dense":
-                terms = self._selective_terms(conn, textmod.query_stems(query))
-                for kd in kinds:
-                    keyword.update(self._keyword(conn, terms, kd))
-            # Every candidate gets its cosine, also the ones only keyword search found.
-            cosine = dict(dense)
-            for doc_id, (_, kd) in keyword.items():
-                if doc_id not in cosine:
-                    cosine[doc_id] = float(self._faiss[kd].reconstruct(doc_id) @ qvec)
-        if mode == "keyword":
-            scores = {d: ranking.keyword_bonus(rel, 1.0) for d, (rel, _) in keyword.items()}
-        elif mode == "dense":
-            scores = dense
-        else:
-            boosts = self._boosts(conn, list(cosine))
-            scores = {
-                d: ranking.fuse(c, keyword.get(d, (0.0,))[0], boosts.get(d, 0.0))
-                for d, c in cosine.items()
+            scored = {
+                kind: self._score_kind(conn, kind, qv, terms, use, exclude)
+                for kind in KINDS
+                if kind in wanted
             }
-        # Bands need the runner-up even when one hit is asked for.
-        best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[: max(k, 2)]
-        return ranking.assign_bands(self._hits(conn, best, cosine))[:k]
+            calibration = self.calibration("case")
+        results = {}
+        if "case" in scored:
+            best = sorted(scored["case"].items(), key=lambda kv: (-kv[1][0], kv[0]))
+            hits = self._hits(conn, "case", best[: max(k, ranking.CASES_SHOWN + 1)])
+            results["case"] = ranking.case_bands(hits, calibration)
+        if "dossier" in scored:
+            vote = {}
+            if mode == "fused" and results.get("case"):
+                vote = ranking.cluster_vote(results["case"], lambda h: h.cluster)
+            scores = {
+                doc: (
+                    s
+                    + ranking.CLUSTER_VOTE_WEIGHT
+                    * vote.get(self._kinds["dossier"].cluster.get(doc), 0.0),
+                    comps,
+                )  # fmt: skip
+                for doc, (s, comps) in scored["dossier"].items()
+            }
+            best = sorted(scores.items(), key=lambda kv: (-kv[1][0], kv[0]))
+            hits = self._hits(conn, "dossier", best[: max(k, 24)])
+            for hit in hits:
+                hit.vote = ranking.CLUSTER_VOTE_WEIGHT * vote.get(hit.cluster, 0.0)
+            results["dossier"] = ranking.section_bands(hits)
+        return {kind: results[kind][:k] for kind in kinds}
 
-    def _keyword(self, conn, terms: list[str], kind: str) -> dict[int, tuple[float, str]]:
-        """Return {doc id: (relevance, kind)} of the best keyword matches of one kind.
+    def _score_kind(self, conn, kind, qv: QueryVectors, terms, use, exclude) -> dict:
+        """{doc id: (fused score, {component: z})} for the candidates of one kind."""
+        st = self._kinds[kind]
+        n_docs = len(st.passage)
+        if not n_docs:
+            return {}
+        comps: dict[int, dict[str, float]] = {}
+        cosine: dict[int, float] = {}
+        memory: dict[int, float] = {}
+
+        def note(doc, name, z):
+            comps.setdefault(doc, {})[name] = z
+
+        passage_mean, passage_std = st.passage.standardiser(qv.main)
+        if "passage" in use:
+            for doc, sim in st.passage.search(qv.main, CANDIDATES):
+                cosine[doc] = sim
+                note(doc, "passage", ranking.zscore(sim, passage_mean, passage_std))
+        second = st.second if qv.second is not None and st.second else None
+        if "second" in use and second:
+            second_mean, second_std = second.standardiser(qv.second)
+            for doc, sim in second.search(qv.second, CANDIDATES):
+                note(doc, "second", ranking.zscore(sim, second_mean, second_std))
+        if "question" in use and st.question:
+            q_mean, q_std = st.question.standardiser(qv.main)
+            for extra_id, sim in st.question.search(qv.main, 2 * CANDIDATES):
+                doc = st.extra_doc.get(extra_id)
+                z = ranking.zscore(sim, q_mean, q_std)
+                if doc is not None and z > comps.get(doc, {}).get("question", -np.inf):
+                    note(doc, "question", z)
+        if "question" in use and st.memory:
+            # Memory vectors are phone-style questions like the new one: standardised among
+            # themselves, so their shared style does not count as a match.
+            m_mean, m_std = st.memory.standardiser(qv.main)
+            for extra_id, sim in st.memory.search(qv.main, CANDIDATES):
+                doc = st.extra_doc.get(extra_id)
+                bonus = ranking.memory_bonus(ranking.zscore(sim, m_mean, m_std))
+                if doc is not None and bonus > memory.get(doc, 0.0):
+                    memory[doc] = bonus
+        keyword = self._keyword(conn, terms, kind) if "keyword" in use else {}
+        k_mean, k_std = ranking.keyword_standardiser(list(keyword.values()), n_docs)
+        for doc, rel in keyword.items():
+            if doc in st.cluster:
+                note(doc, "keyword", ranking.zscore(rel, k_mean, k_std))
+        boosts = self._boosts(conn, list(comps)) if len(use) > 1 else {}
+        out = {}
+        for doc, found in comps.items():
+            if doc in exclude or doc not in st.cluster:
+                continue
+            if "passage" in use and "passage" not in found:
+                cosine[doc] = st.passage.score(qv.main, doc)
+                found["passage"] = ranking.zscore(cosine[doc], passage_mean, passage_std)
+            if "second" in use and second and "second" not in found and second.contains(doc):
+                sim = second.score(qv.second, doc)
+                found["second"] = ranking.zscore(sim, second_mean, second_std)
+            if "question" in use and "question" not in found and st.question:
+                own = [e for e in st.doc_extras.get(doc, ()) if st.extra_source[e] == "question"]
+                if own:
+                    found["question"] = max(
+                        ranking.zscore(st.question.score(qv.main, e), q_mean, q_std) for e in own
+                    )
+            if "keyword" in use and "keyword" not in found:
+                found["keyword"] = ranking.zscore(0.0, k_mean, k_std)
+            if doc not in cosine:
+                cosine[doc] = st.passage.score(qv.main, doc)
+            found["cosine"] = cosine[doc]
+            score = ranking.fuse(
+                {n: z for n, z in found.items() if n != "cosine"},
+                boosts.get(doc, 0.0) + memory.get(doc, 0.0),
+            )
+            out[doc] = (score, found)
+        return out
+
+    def _keyword(self, conn, terms: list[str], kind: str) -> dict[int, float]:
+        """Return {doc id: relevance} of the best keyword matches of one kind.
 
         Relevance is FTS5's bm25 with the sign flipped: higher is better.
         """
@@ -476,7 +894,7 @@ class SearchIndex:
             "ORDER BY bm25(search_fts) LIMIT ?",
             (f"{{stems_{kind}}} : ({match})", CANDIDATES),
         )
-        return {r[0]: (r[1], kind) for r in rows}
+        return {r[0]: max(0.0, r[1]) for r in rows}
 
     def _boosts(self, conn, ids: list[int]) -> dict[int, float]:
         """Score adjustments stored with documents (e.g. whether a case helped)."""
@@ -503,7 +921,7 @@ class SearchIndex:
         """
         if len(terms) < 2:
             return terms
-        total = sum(self._faiss[k].ntotal for k in KINDS)
+        total = conn.execute("SELECT count(*) FROM search_docs").fetchone()[0]
         if total < COMMON_TERM_MIN_DOCS:
             return terms
         marks = ",".join("?" * len(terms))
@@ -519,54 +937,30 @@ class SearchIndex:
             postings += n
         return kept
 
-    def _hits(self, conn, best, cosine) -> list[Hit]:
+    def _hits(self, conn, kind: str, best) -> list[Hit]:
         if not best:
             return []
         ids = [doc_id for doc_id, _ in best]
         marks = ",".join("?" * len(ids))
-        sql = f"SELECT id, kind, target, ref, title, snippet FROM search_docs WHERE id IN ({marks})"  # noqa: S608 # nosec B608
-        rows = {r[0]: r for r in conn.execute(sql, ids)}  # noqa: S608 - only '?' marks
+        columns = "id, kind, target, ref, title, snippet, cluster"
+        sql = f"SELECT {columns} FROM search_docs WHERE id IN ({marks})"  # noqa: S608 # nosec B608
+        rows = {r[0]: r for r in conn.execute(sql, ids)}
         hits = []
-        for doc_id, score in best:
+        for doc_id, (score, comps) in best:
             if doc_id not in rows:  # removed by another process a moment ago
                 continue
-            _, kind, target, ref, title, snippet = rows[doc_id]
+            _, kind_, target, ref, title, snippet, cluster = rows[doc_id]
             hits.append(
                 Hit(
-                    kind=kind,
+                    kind=kind_,
                     target=target,
                     ref=ref,
                     title=title,
                     snippet=snippet,
                     score=score,
-                    cosine=cosine.get(doc_id, 0.0),
+                    cosine=comps.get("cosine", 0.0),
+                    cluster=cluster,
+                    components={n: round(z, 3) for n, z in comps.items()},
                 )
             )
         return hits
-
-
-def _embed_text(doc: Doc) -> str:
-    return f"{doc.title}\n{doc.text}"
-
-
-# Process-wide memo of passage vectors by content: a rebuild, a re-import or a fresh test
-# database does not embed the same text twice. Bounded, oldest entries dropped first.
-_MEMO: dict[tuple[str, str], np.ndarray] = {}
-_MEMO_MAX = 20000
-_memo_lock = threading.Lock()
-
-
-def _memo_key(model_id: str, doc: Doc) -> tuple[str, str]:
-    return model_id, hashlib.sha256(_embed_text(doc).encode("utf-8")).hexdigest()
-
-
-def _memo_get(model_id: str, doc: Doc):
-    with _memo_lock:
-        return _MEMO.get(_memo_key(model_id, doc))
-
-
-def _memo_put(model_id: str, doc: Doc, vec) -> None:
-    with _memo_lock:
-        if len(_MEMO) >= _MEMO_MAX:
-            _MEMO.pop(next(iter(_MEMO)))
-        _MEMO[_memo_key(model_id, doc)] = np.array(vec, dtype=np.float32)

@@ -23,6 +23,7 @@ from .db import configured_index, get_db, get_index
 from .kennisbank import store
 from .notifications import jobs
 from .questions import cases, importer
+from .questions.suggest import suggest
 from .settings import ROOT
 
 users_cli = AppGroup("users", help="Manage accounts.")
@@ -147,6 +148,8 @@ def import_cases(file, replace, allow_found):
         result = importer.import_cases(get_db(), get_index(), parsed, progress)
     finally:
         progress.close()
+    if get_index().calibration_stale(get_db().conn):
+        get_index().calibrate(get_db().conn)
     get_index().save(get_db().conn)
     click.echo(
         f"Imported {result['imported']} cases, skipped {result['skipped']} already present "
@@ -164,20 +167,29 @@ def import_cases(file, replace, allow_found):
 @click.option("--k", default=5, show_default=True, type=click.IntRange(1, 100))
 @click.option("--kind", type=click.Choice(["case", "dossier"]), default=None)
 @click.option("--queries", type=click.File("r", encoding="utf-8"), help="One query per line.")
-def search(text, as_json, k, kind, queries):
-    """Search resolved cases and dossier sections."""
+@click.option(
+    "--shown",
+    is_flag=True,
+    help="Print exactly what the ask page shows for the text: cases, then dossier sections.",
+)
+def search(text, as_json, k, kind, queries, shown):
+    """Search resolved cases and dossier sections; every hit carries its band."""
     if (text is None) == (queries is None):
         _fail("give either TEXT or --queries FILE")
     db = get_db()
     index = get_index()
     lines = [text] if queries is None else [line.rstrip("\n") for line in queries]
     for line in lines:
-        hits = index.search(db.conn, line, k=k, kind=kind)
+        if shown:
+            hits = suggest(db, index, line).shown
+        else:
+            hits = index.search(db.conn, line, k=k, kind=kind)
         if as_json:
             click.echo(json.dumps([h.as_json() for h in hits], ensure_ascii=False))
         else:
             for h in hits:
-                click.echo(f"{h.score:.4f}  {h.kind:7}  {h.target:>8}  {h.title}")
+                band = h.band or "-"
+                click.echo(f"{h.score:7.3f}  {band:6}  {h.kind:7}  {h.target:>8}  {h.title}")
             if len(lines) > 1:
                 click.echo()
 
@@ -210,12 +222,14 @@ def index_rebuild():
     "set_dir",
     type=click.Path(exists=True, file_okay=False),
     default=None,
-    help="A directory with cases.jsonl and queries.jsonl (default: index/eval).",
+    help="A directory with queries.jsonl and cases (default: index/eval).",
 )
 @click.option("--json", "as_json", is_flag=True)
 def index_evaluate(set_dir, as_json):
-    """Measure recall@1, recall@5, MRR and "nothing fits" on a labelled set."""
-    report = evaluate(get_index().embedder, set_dir or DEFAULT_SET)
+    """Measure each lever, the bands, the dossiers and the query memory on a labelled set."""
+    db = get_db()
+    dossiers = store.section_docs(store.effective(db.conn, current_app.config["DOSSIER_DIR"]))
+    report = evaluate(configured_index().encoders, set_dir or DEFAULT_SET, dossiers)
     click.echo(json.dumps(report) if as_json else format_report(report))
 
 
@@ -279,6 +293,7 @@ def demo_create(force):
             "an empty data directory (set PORTAL_DATA_DIR) or use --force"
         )
     result = demo.create(db, get_index(), current_app.config["DEMO_DIR"])
+    get_index().calibrate(db.conn)
     get_index().save(db.conn)
     click.echo(
         f"Demo region created: {result['schools']} schools, {result['users']} accounts, "

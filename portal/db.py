@@ -14,7 +14,7 @@ from flask import current_app, g
 from index import (
     SearchIndex,
     create_schema,
-    load_embedder,
+    load_encoders,
     load_model_id,
     model_id_of,
     stored_model,
@@ -62,7 +62,8 @@ def get_index() -> SearchIndex:
     old model) until ``flask --app wsgi index rebuild`` re-embeds everything.
     """
     app = current_app._get_current_object()
-    model = stored_model(get_db().conn) or model_id_of(app.config["EMBEDDING_MODEL"])
+    configured = model_id_of(app.config["EMBEDDING_MODEL"], app.config["SECOND_MODEL"])
+    model = stored_model(get_db().conn) or configured
     with _index_lock:
         index = app.extensions.get("search_index")
         if index is None or index.embedder.model_id != model:
@@ -74,10 +75,19 @@ def get_index() -> SearchIndex:
 def configured_index() -> SearchIndex:
     """A search index with the configured model, for ``index rebuild``."""
     app = current_app._get_current_object()
-    return SearchIndex(app.config["DATA_DIR"], load_embedder(app.config["EMBEDDING_MODEL"]))
+    encoders = load_encoders(app.config["EMBEDDING_MODEL"], app.config["SECOND_MODEL"])
+    return SearchIndex(app.config["DATA_DIR"], encoders)
 
 
 # ---- migrations ---------------------------------------------------------------------------
+
+
+def _add_missing_columns(db: sqlite_utils.Database, table: str, columns: dict[str, str]) -> None:
+    """Add columns that a table created by an older schema lacks (names are constants)."""
+    present = {row[1] for row in db.conn.execute(f"PRAGMA table_info({table})")}
+    for name, definition in columns.items():
+        if name not in present:
+            db.conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {definition}")  # nosec B608
 
 
 def m0001_initial(db: sqlite_utils.Database) -> None:
@@ -286,9 +296,26 @@ def m0005_routing_notifications(db: sqlite_utils.Database) -> None:
         """,
     )
     # index.schema creates search_docs with `boost` on new databases (0001 uses it).
-    columns = {row[1] for row in db.conn.execute("PRAGMA table_info(search_docs)")}
-    if "boost" not in columns:
-        db.conn.execute("ALTER TABLE search_docs ADD COLUMN boost REAL NOT NULL DEFAULT 0")
+    _add_missing_columns(db, "search_docs", {"boost": "REAL NOT NULL DEFAULT 0"})
+
+
+def m0006_ranking(db: sqlite_utils.Database) -> None:
+    # index.schema creates the new tables and columns on new databases (0001 uses it).
+    _add_missing_columns(db, "search_docs", {"cluster": "TEXT", "second_vector": "BLOB"})
+    _add_missing_columns(db, "search_removed", {"extra_id": "INTEGER"})
+    create_schema(db.conn)
+
+
+def m0007_helped_once(db: sqlite_utils.Database) -> None:
+    run_script(
+        db.conn,
+        """
+        -- "Dit helpt mij" counts once per teacher and suggestion.
+        DELETE FROM suggestion_helped WHERE user_id IS NOT NULL AND id NOT IN
+            (SELECT min(id) FROM suggestion_helped GROUP BY user_id, kind, target);
+        CREATE UNIQUE INDEX suggestion_helped_once ON suggestion_helped (user_id, kind, target);
+        """,
+    )
 
 
 MIGRATIONS = [
@@ -297,6 +324,8 @@ MIGRATIONS = [
     ("0003_retention", m0003_retention),
     ("0004_kennisbank_parents", m0004_kennisbank_parents),
     ("0005_routing_notifications", m0005_routing_notifications),
+    ("0006_ranking", m0006_ranking),
+    ("0007_helped_once", m0007_helped_once),
 ]
 
 

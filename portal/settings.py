@@ -105,6 +105,8 @@ SETTINGS: tuple[Setting, ...] = (
             "session signing key shared by all workers", "generated into the data dir"),
     Setting("EMBEDDING_MODEL", DEFAULT_MODEL, _text,
             "or a local sentence-transformers model directory; takes effect at `index rebuild`"),
+    Setting("SECOND_MODEL", "use", _choice("use", "none"),
+            "a second opinion in ranking: `use` (Universal Sentence Encoder, bundled) or `none`"),
     Setting("SMTP_HOST", None, _text, "the SMTP server `jobs run` sends mail through", "no mail"),
     Setting("SMTP_PORT", 587, _whole, "its port"),
     Setting("SMTP_TLS", "starttls", _choice("starttls", "ssl", "none"),

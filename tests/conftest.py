@@ -62,6 +62,7 @@ def app(request, tmp_path, password_hash):
             "SECRET_KEY": "test-secret",
             "BASE_URL": "http://portal.test",
             "EMBEDDING_MODEL": DEFAULT_MODEL if real else "stand-in",
+            "SECOND_MODEL": "use" if real else "none",
         }
     )
     with app.app_context():

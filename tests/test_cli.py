@@ -79,9 +79,11 @@ def test_import_cases_then_search(app, runner, tmp_path):
         ]
     )
     hits = json.loads(result.output)
-    assert [set(h) for h in hits] == [{"kind", "id", "ref", "title", "score"}] * len(hits)
+    keys = {"kind", "id", "ref", "title", "score", "band"}
+    assert [set(h) for h in hits] == [keys] * len(hits)
     assert hits[0]["ref"] == "ext-1" and hits[0]["kind"] == "case"
     assert hits[0]["score"] >= hits[-1]["score"]
+    assert all(h["band"] in (None, "maybe", "strong") for h in hits)
 
     queries = write_jsonl(
         tmp_path / "q.txt",
@@ -128,12 +130,12 @@ def test_index_rebuild_and_status(app, runner, tmp_path):
     runner.invoke(args=["cases", "import", str(write_jsonl(tmp_path / "c.jsonl", [CASE]))])
     status = json.loads(runner.invoke(args=["index", "status", "--json"]).output)
     assert status["documents"]["case"] == 1 and status["consistent"]
-    assert status["model"] == model_id_of(app.config["EMBEDDING_MODEL"])
+    assert status["model"] == model_id_of(app.config["EMBEDDING_MODEL"], app.config["SECOND_MODEL"])
     result = runner.invoke(args=["index", "rebuild"])
     assert result.exit_code == 0 and "Rebuilt the index" in result.output
     status = json.loads(runner.invoke(args=["index", "status", "--json"]).output)
     assert status["built_at"] and status["documents"]["dossier"] > 20
-    assert (app.config["DATA_DIR"] / "index-case.faiss").exists()
+    assert (app.config["DATA_DIR"] / "index-case.npz").exists()
     text = runner.invoke(args=["index", "status"]).output
     assert "consistent:  yes" in text
 
@@ -171,15 +173,18 @@ def test_demo_create_fills_an_empty_region_only(tmp_path, embedder):
 @pytest.mark.real_model
 @pytest.mark.slow
 def test_index_evaluate_meets_the_quality_targets(runner):
-    """Fused ranking must beat both single methods and reach the issue's targets."""
+    """On the tuning set: every lever pays, and the issue's targets are met (docs/RETRIEVAL.md)."""
     result = runner.invoke(args=["index", "evaluate", "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
-    fused, dense, keyword = report["fused"], report["dense"], report["keyword"]
+    levers = report["levers"]
+    fused = levers["fused (the portal)"]
     assert report["queries"] >= 150 and report["cases"] >= 60
-    assert fused["recall@5"] >= 0.90 and fused["mrr"] >= 0.75
-    for single in (dense, keyword):
-        assert fused["mrr"] > single["mrr"] and fused["recall@5"] > single["recall@5"]
+    assert fused["recall@5"] >= 0.90 and fused["mrr"] >= 0.78
+    for single in (levers["e5"], levers["keyword"]):
+        assert fused["mrr"] > single["mrr"] + 0.05 and fused["recall@5"] > single["recall@5"]
+    assert report["calibration"]["source"] == "region"
     nothing = report["nothing_fits"]
-    assert nothing["nothing_shown_when_nothing_fits"] >= 0.7
-    assert nothing["strong_precision"] >= 0.8
+    assert nothing["strong_precision"] >= 0.90 and nothing["no_strong_when_nothing_fits"] >= 0.90
+    assert nothing["shown_per_question"] <= 3
+    assert report["dossiers"]["right_dossier_in_top3"] >= 0.85

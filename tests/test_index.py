@@ -117,7 +117,7 @@ def test_index_file_is_a_cache_that_can_be_lost(conn, embedder, tmp_path):
     fresh = SearchIndex(tmp_path, embedder)
     assert fresh.search(conn, "stil meisje in de kring", k=1)[0].target == "2"
     # A corrupt or missing file is rebuilt from SQLite.
-    (tmp_path / "index-case.faiss").write_bytes(b"garbage")
+    (tmp_path / "index-case.npz").write_bytes(b"garbage")
     again = SearchIndex(tmp_path, embedder)
     assert again.status(conn)["in_memory"]["case"] == 4
     assert again.search(conn, "stil meisje in de kring", k=1)[0].target == "2"

@@ -95,16 +95,45 @@ def test_bad_questions_get_a_dutch_message_and_change_nothing(app, client, auth,
     assert count(app, "questions") == 0
 
 
-def test_dit_helpt_mij_is_counted_and_posts_nothing(app, client, auth):
+def resolved_case(app, auth, who="teacher2", **fields) -> int:
+    """A question of ``who`` resolved through the pages: a case in the index."""
+    qid = ask(app, who=who, **fields)
+    aid = answer(app, qid, who="expert")
+    auth.login(who)
+    auth.post(f"/vragen/{qid}/meest-behulpzaam", {"answer_id": aid})
+    return qid
+
+
+def test_dit_helpt_mij_is_counted_once_per_teacher_and_posts_nothing(app, client, auth):
+    case = resolved_case(app, auth)
     auth.login("teacher")
     response = auth.post("/vraag/helpt", {"hit": "dossier:agressief#wat-kun-je-doen", **QUESTION})
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/kennisbank/agressief")
-    htmx = auth.post("/vraag/helpt", {"hit": "case:1"}, headers={"HX-Request": "true"})
+    asked = {"title": "Daan uit groep 6 roept steeds door de les", "body": QUESTION["body"]}
+    htmx = auth.post(
+        "/vraag/helpt", {"hit": f"case:{case}", **asked}, headers={"HX-Request": "true"}
+    )
     assert "Fijn dat dit je verder helpt" in htmx.get_data(as_text=True)
     assert count(app, "suggestion_helped") == 2
-    assert count(app, "questions") == 0
+    assert count(app, "questions") == 1  # only the case itself
+    # A second click is noted once only, and says so.
+    again = auth.post("/vraag/helpt", {"hit": f"case:{case}"}, headers={"HX-Request": "true"})
+    assert "al aangegeven" in again.get_data(as_text=True)
+    assert count(app, "suggestion_helped") == 2
+    # Her question joined the case's search memory, without the pupil's name.
+    with app.app_context():
+        memory = (
+            get_db()
+            .execute("SELECT text FROM search_extra WHERE source = 'memory' AND kind = 'case'")
+            .fetchall()
+        )
+    scrubbed = f"[leerling] uit groep 6 roept steeds door de les {QUESTION['body']}"
+    assert [m[0] for m in memory] == [scrubbed]
+    # Targets that do not exist are refused and not counted.
     assert auth.post("/vraag/helpt", {"hit": "iets:raars"}).status_code == 400
+    assert auth.post("/vraag/helpt", {"hit": "case:99999"}).status_code == 404
+    assert auth.post("/vraag/helpt", {"hit": "dossier:bestaat#niet"}).status_code == 404
     assert count(app, "suggestion_helped") == 2
 
 

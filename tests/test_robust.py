@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from index import SearchIndex, load_embedder
+from index import SearchIndex, load_model_id, stored_model
 
 from .helpers import PASSWORD, USERS, free_port
 
@@ -172,7 +172,7 @@ def check_integrity(data_dir: Path) -> int:
     }
     docs = {r[0] for r in conn.execute("SELECT target FROM search_docs WHERE kind = 'case'")}
     assert resolved == docs
-    status = SearchIndex(data_dir, load_embedder()).status(conn)
+    status = SearchIndex(data_dir, load_model_id(stored_model(conn))).status(conn)
     assert status["consistent"], status
     assert status["in_memory"]["case"] == len(resolved)
     conn.close()

@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from index import Doc, SearchIndex, ranking
-from index.documents import snippet
+from index.documents import section_document
 from index.search import synced
 
 from .. import clock
@@ -70,23 +70,14 @@ def get(conn, directory, slug: str) -> Dossier | None:
 
 
 def section_docs(dossiers: list[Dossier]) -> list[Doc]:
-    """One index document per dossier section (split by heading)."""
-    docs = []
-    for d in dossiers:
-        for s in d.sections:
-            if s.heading.lower() == "bronnen":
-                continue  # a list of references answers no classroom question
-            docs.append(
-                Doc(
-                    kind="dossier",
-                    target=f"{d.slug}#{s.anchor}",
-                    ref=d.slug,
-                    title=f"{d.title}: {s.heading}",
-                    text=s.plain,
-                    snippet=snippet(s.plain),
-                )
-            )
-    return docs
+    """One index document per dossier section, with the teacher questions it answers."""
+    return [
+        section_document(
+            d.slug, s.anchor, f"{d.title}: {s.heading}", s.plain, d.cluster, s.questions
+        )  # fmt: skip
+        for d in dossiers
+        for s in d.sections
+    ]
 
 
 def needs_sync(conn, directory) -> bool:

@@ -51,6 +51,11 @@ def run(db, index: SearchIndex, now: datetime | None = None) -> dict:
     done = {"broadcast": 0, "escalated": 0, "coordinator": 0, "reminded": 0, "feedback": 0}
     synced = store.sync(db.conn, index, config["DOSSIER_DIR"])
     done["dossier_sections_changed"] = synced["changed"] + synced["removed"] if synced else 0
+    # The bands follow the region's own cases as it grows (index/ranking.py).
+    done["recalibrated"] = 0
+    if index.calibration_stale(db.conn):
+        index.calibrate(db.conn)
+        done["recalibrated"] = 1
 
     open_questions = list(
         db.query(

@@ -94,16 +94,22 @@ def _post(form: AskForm, privacy_kinds: list[str]):
 @allow(*COLLEAGUES)
 def suggestion_helped():
     """Record that a suggestion answered the question; nothing is posted."""
-    EmptyForm()
-    # The text of the question being written comes along with the form; it is not kept.
+    form = AskForm()
     kind, _, target = request.form.get("hit", "").partition(":")
+    # The question being written comes along with the form: scrubbed of anything that could
+    # identify a pupil, it becomes search memory for this suggestion (no name attached).
+    asked = privacy.scrub(_query_text(form), school_names(get_db()))
     try:
-        cases.record_helped(get_db(), current_user.id, kind, target)
+        new = cases.record_helped(get_db(), get_index(), current_user.id, kind, target, asked)
     except cases.CaseError as exc:
-        return render_template("errors/error.html", message=str(exc)), 400
+        return render_template("errors/error.html", message=str(exc)), exc.status
     if request.htmx:
-        return render_template("ask/_helped.html", kind=kind, target=target)
-    flash("Fijn dat dit je verder helpt! We hebben het genoteerd; er is niets geplaatst.")
+        return render_template("ask/_helped.html", kind=kind, target=target, new=new)
+    flash(
+        "Fijn dat dit je verder helpt! We hebben het genoteerd; er is niets geplaatst."
+        if new
+        else "Dit had je al aangegeven; het telt één keer mee."
+    )
     if kind == "case" and target.isdigit():
         return redirect(url_for("questions.detail", question_id=int(target)))
     slug, _, anchor = target.partition("#")

@@ -1,6 +1,6 @@
 """Questions, answers and resolved cases: data access and indexing."""
 
-from index import SearchIndex
+from index import SearchIndex, ranking
 from index.documents import case_document
 
 from .. import clock
@@ -238,8 +238,8 @@ def delete_question(db, index: SearchIndex, question_id: int) -> None:
     index.refresh(db.conn)
 
 
-# "Heeft het geholpen?" weighs in ranking: a small nudge, within the eval's score bands.
-HELPED_BOOST = {"ja": 0.01, "deels": 0.0, "nee": -0.02}
+# "Heeft het geholpen?" weighs in ranking (index/ranking.py).
+HELPED_BOOST = ranking.FEEDBACK_BOOST
 HELPED_LABELS = {"ja": "het hielp", "deels": "het hielp een beetje", "nee": "het hielp niet"}
 
 
@@ -249,15 +249,28 @@ def set_helped(db, index: SearchIndex, question_id: int, value: str) -> None:
         index.set_boost(db.conn, "case", str(question_id), HELPED_BOOST[value])
 
 
-def record_helped(db, user_id: int, kind: str, target: str) -> None:
-    """Count that a suggestion answered a teacher's question (nothing is posted)."""
+def record_helped(
+    db, index: SearchIndex, user_id: int, kind: str, target: str, asked: str = ""
+) -> bool:
+    """Count that a suggestion answered a teacher's question (nothing is posted).
+
+    Once per teacher and suggestion: returns False when she had said so already. ``asked``
+    (her question, already scrubbed of personal data) joins the suggestion's query memory,
+    so the next teacher who asks the same finds it sooner; it is stored without her name.
+    """
     if kind not in ("case", "dossier") or not target or len(target) > 200:
         raise CaseError("Onbekende suggestie.")
+    if not index.has(db.conn, kind, target):
+        raise CaseError("Deze suggestie bestaat niet (meer).", 404)
     with transaction(db.conn):
-        db.conn.execute(
-            "INSERT INTO suggestion_helped (user_id, kind, target, created_at) VALUES (?, ?, ?, ?)",
+        new = db.conn.execute(
+            "INSERT OR IGNORE INTO suggestion_helped (user_id, kind, target, created_at) "
+            "VALUES (?, ?, ?, ?)",
             (user_id, kind, target, clock.stamp()),
-        )
+        ).rowcount
+    if new and asked.strip():
+        index.add_memory(db.conn, kind, target, asked)
+    return bool(new)
 
 
 # ---- the index's view of a case -----------------------------------------------------------
@@ -266,13 +279,18 @@ def record_helped(db, user_id: int, kind: str, target: str) -> None:
 def case_doc(question: dict, best_answer: str):
     """What the index knows of a resolved case: question and the answer that helped."""
     return case_document(
-        question["id"], question["title"], question["body"], best_answer, question.get("ref")
+        question["id"],
+        question["title"],
+        question["body"],
+        best_answer,
+        question.get("ref"),
+        question.get("cluster"),
     )
 
 
 def all_case_docs(db) -> list:
     rows = db.query(
-        "SELECT q.id, q.ref, q.title, q.body, a.body AS best FROM questions q "
+        "SELECT q.id, q.ref, q.cluster, q.title, q.body, a.body AS best FROM questions q "
         "JOIN answers a ON a.id = q.best_answer_id WHERE q.status = 'resolved' ORDER BY q.id"
     )
     return [case_doc(r, r["best"]) for r in rows]

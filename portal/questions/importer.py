@@ -108,7 +108,9 @@ def import_cases(
     new = [c for c in cases if not c.get("ref") or c["ref"] not in existing]
     author = import_account(db)
     docs = [
-        case_document("", c["title"], c["body"], c["answers"][c["best"]]["body"], c.get("ref"))
+        case_document(
+            "", c["title"], c["body"], c["answers"][c["best"]]["body"], c.get("ref"), c["cluster"]
+        )
         for c in new
     ]
     vectors = index.embed_docs(docs, progress)

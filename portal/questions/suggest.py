@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from index import Hit, SearchIndex, ranking
+from index import Hit, SearchIndex
 
 
 @dataclass
@@ -13,16 +13,21 @@ class Suggestions:
     def __bool__(self) -> bool:
         return bool(self.cases or self.dossiers)
 
+    @property
+    def shown(self) -> list[Hit]:
+        """In page order: the cases, then the dossier sections."""
+        return self.cases + self.dossiers
+
 
 def suggest(db, index: SearchIndex, text: str) -> Suggestions:
     """Find resolved cases and dossier sections that look like a question.
 
-    Only matches in a band ("strong" or "maybe") are returned: showing nothing beats
-    making a teacher on a phone scroll through noise.
+    Only matches in a band ("strong" or "maybe", index/ranking.py) are returned: showing
+    nothing beats making a teacher on a phone scroll through noise.
     """
     if not text.strip():
         return Suggestions([], [])
-    qvec = index.embed_query(text)
-    case_hits = index.search(db.conn, text, k=ranking.CASES_SHOWN, kind="case", query_vector=qvec)
-    section_hits = index.search(db.conn, text, k=12, kind="dossier", query_vector=qvec)
-    return Suggestions([h for h in case_hits if h.band], ranking.shown_sections(section_hits))
+    found = index.search_kinds(db.conn, text, 24, ("case", "dossier"))
+    return Suggestions(
+        [h for h in found["case"] if h.band], [h for h in found["dossier"] if h.band]
+    )

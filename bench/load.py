@@ -1,0 +1,280 @@
+"""Load benchmark: gunicorn on the demo region, loopback only, bounded in time.
+
+``python -m bench.load`` (or ``make bench-load``) prints, for this machine and the worker
+settings of the deploy kit (deploy/gunicorn.conf.py):
+
+- requests/s and p50/p95/p99 latency with wrk for the login page, a logged-in page, a
+  dossier and the live suggestion (htmx POST /vraag), at 10, 50 and 200 connections;
+- the typing scenario: N teachers each typing a question with the page's debounce (a
+  suggestion request after every pause of 600 ms), p50/p95/p99 and errors.
+
+wrk comes from Debian (``apt-get install wrk``); the typing teachers are asyncio clients
+(standard library only), so the two measure the portal the same way a browser reaches it.
+"""
+
+import argparse
+import asyncio
+import http.cookiejar
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv" / "bin"
+CONF = ROOT / "deploy" / "gunicorn.conf.py"
+CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+TEACHER = ("leerkracht@demo.leer-kracht.nl", "demo-wachtwoord")
+QUESTIONS = [
+    json.loads(line)["query"]
+    for line in (ROOT / "index/eval/queries.jsonl").read_text(encoding="utf-8").splitlines()
+    if line.strip()
+]
+
+
+def machine() -> str:
+    from bench.__main__ import machine as describe
+
+    return describe()
+
+
+def demo_copy(workdir: Path) -> Path:
+    """A fresh copy of the demo region (made once into instance/bench-demo, then copied)."""
+    source = ROOT / "instance" / "bench-demo"
+    if not (source / "portal.sqlite3").exists():
+        env = {**os.environ, "PORTAL_DATA_DIR": str(source), "HF_HUB_OFFLINE": "1"}
+        command = [VENV / "flask", "--app", "wsgi", "demo", "create"]
+        subprocess.run(command, env=env, check=True, cwd=ROOT)
+    target = workdir / "data"
+    shutil.copytree(source, target)
+    return target
+
+
+def start_gunicorn(data_dir: Path, port: int, log: Path) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "PORTAL_DATA_DIR": str(data_dir),
+        "PORTAL_BASE_URL": f"http://127.0.0.1:{port}",
+        "HF_HUB_OFFLINE": "1",
+    }
+    process = subprocess.Popen(
+        [VENV / "gunicorn", "-c", CONF, "-b", f"127.0.0.1:{port}", "wsgi:app"],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2).read()  # noqa: S310 - loopback
+            return process
+        except OSError:
+            time.sleep(0.5)
+    process.kill()
+    raise SystemExit(f"gunicorn did not start; see {log}")
+
+
+def login(base: str) -> tuple[str, str]:
+    """Log in as the demo teacher; return (cookie header, CSRF token)."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    token = CSRF.search(opener.open(f"{base}/login").read().decode()).group(1)
+    data = urllib.parse.urlencode(
+        {"email": TEACHER[0], "password": TEACHER[1], "csrf_token": token}
+    ).encode()
+    page = opener.open(f"{base}/login", data).read().decode()
+    token = CSRF.search(page).group(1)
+    cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
+    return cookie, token
+
+
+WRK_SCRIPT = """
+local method, body
+function init(args)
+  method, body = args[3], args[4]
+  wrk.method = method
+  if args[1] ~= "" then wrk.headers["Cookie"] = args[1] end
+  if args[5] == "1" then
+    wrk.headers["HX-Request"] = "true"
+    wrk.headers["X-CSRFToken"] = args[2]
+    wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+  end
+end
+local n = 0
+function request()
+  n = n + 1
+  if method == "POST" then
+    return wrk.format(nil, nil, nil, body .. "+" .. (n % 97))
+  end
+  return wrk.format()
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    "JSON {\\"rps\\": %f, \\"p50\\": %f, \\"p95\\": %f, \\"p99\\": %f, "
+    .. "\\"errors\\": %d, \\"timeouts\\": %d}\\n",
+    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
+    latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    e.status + e.connect + e.read + e.write, e.timeout))
+end
+"""
+
+
+def wrk(url: str, connections: int, seconds: int, script: Path, args: list[str]) -> dict:
+    threads = min(2, connections)
+    out = subprocess.run(
+        [
+            *("wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"),
+            *("-s", str(script), url, "--", *args),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(out.split("JSON ", 1)[1])
+
+
+async def typing_teacher(base, cookie, token, stop_at, latencies, errors, rng):
+    """One teacher: types a question word by word; after each pause, one suggestion request."""
+    host, port = urllib.parse.urlsplit(base).hostname, urllib.parse.urlsplit(base).port
+    while time.time() < stop_at:
+        words = rng.choice(QUESTIONS).split()
+        try:
+            reader, writer = await asyncio.open_connection(host, port)
+        except OSError:
+            errors.append("connect")
+            await asyncio.sleep(1)
+            continue
+        try:
+            for end in range(3, len(words) + 1, rng.randint(2, 4)):
+                await asyncio.sleep(rng.uniform(0.8, 2.0))  # typing a few words, then a pause
+                if time.time() >= stop_at:
+                    break
+                form = {"csrf_token": token, "title": " ".join(words[:end])}
+                body = urllib.parse.urlencode({**form, "body": " ".join(words)}).encode()
+                request = (
+                    f"POST /vraag HTTP/1.1\r\nHost: {host}\r\nCookie: {cookie}\r\n"
+                    f"HX-Request: true\r\nX-CSRFToken: {token}\r\n"
+                    "Content-Type: application/x-www-form-urlencoded\r\n"
+                    f"Content-Length: {len(body)}\r\n\r\n"
+                ).encode() + body
+                started = time.perf_counter()
+                writer.write(request)
+                await writer.drain()
+                status = await reader.readline()
+                length = 0
+                while (line := await reader.readline()) not in (b"\r\n", b""):
+                    if line.lower().startswith(b"content-length:"):
+                        length = int(line.split(b":")[1])
+                await reader.readexactly(length)
+                latencies.append(time.perf_counter() - started)
+                if b" 200 " not in status:
+                    errors.append(status.decode().strip())
+        except (OSError, asyncio.IncompleteReadError) as exc:
+            errors.append(type(exc).__name__)
+        finally:
+            writer.close()
+
+
+async def typing_scenario(base, cookie, token, teachers: int, seconds: int) -> dict:
+    latencies, errors = [], []
+    stop_at = time.time() + seconds
+    rng = random.Random(7)
+    await asyncio.gather(
+        *(
+            typing_teacher(base, cookie, token, stop_at, latencies, errors, random.Random(seed))
+            for seed in [rng.random() for _ in range(teachers)]
+        )
+    )
+    latencies.sort()
+
+    def pct(p):
+        if not latencies:
+            return float("nan")
+        return 1000 * latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))]
+
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / seconds,
+        "p50": pct(50),
+        "p95": pct(95),
+        "p99": pct(99),
+        "errors": len(errors),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=15, help="per wrk run")
+    parser.add_argument("--connections", default="10,50,200")
+    parser.add_argument("--teachers", type=int, default=200)
+    parser.add_argument("--typing-seconds", type=int, default=30)
+    parser.add_argument("--pages", default="login,home,dossier,suggestion")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed: apt-get install wrk")
+    port = 8765
+    base = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        data_dir = demo_copy(workdir)
+        server = start_gunicorn(data_dir, port, workdir / "gunicorn.log")
+        try:
+            cookie, token = login(base)
+            script = workdir / "wrk.lua"
+            script.write_text(WRK_SCRIPT)
+            body = urllib.parse.urlencode(
+                {
+                    "csrf_token": token,
+                    "title": "Jongen in groep 5 slaat als hij verliest",
+                    "body": "Op het plein gaat het mis na de gym",
+                }
+            )
+            pages = {
+                "login": (f"{base}/login", ["", token, "GET", "", "0"]),
+                "home": (f"{base}/", [cookie, token, "GET", "", "0"]),
+                "dossier": (f"{base}/kennisbank/druk-impulsief", [cookie, token, "GET", "", "0"]),
+                "suggestion": (f"{base}/vraag", [cookie, token, "POST", body, "1"]),
+            }
+            print(machine())
+            print(CONF.read_text().split("# --- settings", 1)[-1].strip())
+            columns = ("conns", "req/s", "p50 ms", "p95 ms", "p99 ms")
+            print(f"\n{'page':<12}" + "".join(f"{c:>9}" for c in columns) + f"{'errors':>8}")
+            for name in args.pages.split(","):
+                url, wrk_args = pages[name]
+                for connections in map(int, args.connections.split(",")):
+                    r = wrk(url, connections, args.seconds, script, wrk_args)
+                    figures = (r["rps"], r["p50"], r["p95"], r["p99"])
+                    print(
+                        f"{name:<12}{connections:>9}"
+                        + "".join(f"{f:>9.1f}" for f in figures)
+                        + f"{r['errors'] + r['timeouts']:>8}",
+                        flush=True,
+                    )
+            if args.teachers:
+                scenario = typing_scenario(base, cookie, token, args.teachers, args.typing_seconds)
+                r = asyncio.run(scenario)
+                print(
+                    f"\n{args.teachers} teachers typing for {args.typing_seconds} s: "
+                    f"{r['requests']} suggestions, {r['rps']:.1f}/s, p50 {r['p50']:.0f} ms, "
+                    f"p95 {r['p95']:.0f} ms, p99 {r['p99']:.0f} ms, {r['errors']} errors"
+                )
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    main()
