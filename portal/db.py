@@ -318,6 +318,23 @@ def m0007_helped_once(db: sqlite_utils.Database) -> None:
     )
 
 
+def m0008_job_runs(db: sqlite_utils.Database) -> None:
+    run_script(
+        db.conn,
+        """
+        -- Each `jobs run`, so `ops check` can tell when the timer last ran and what it did.
+        CREATE TABLE job_runs (
+            id INTEGER PRIMARY KEY,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            result TEXT,
+            error TEXT
+        );
+        CREATE INDEX job_runs_started ON job_runs (started_at);
+        """,
+    )
+
+
 MIGRATIONS = [
     ("0001_initial", m0001_initial),
     ("0002_privacy_security", m0002_privacy_security),
@@ -326,6 +343,7 @@ MIGRATIONS = [
     ("0005_routing_notifications", m0005_routing_notifications),
     ("0006_ranking", m0006_ranking),
     ("0007_helped_once", m0007_helped_once),
+    ("0008_job_runs", m0008_job_runs),
 ]
 
 

@@ -5,6 +5,7 @@ writes the notifications, so running twice, or in two processes at once, sends n
 twice.
 """
 
+import json
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -41,7 +42,33 @@ def _people(db, roles: tuple[str, ...], exclude: int) -> list[int]:
 
 
 def run(db, index: SearchIndex, now: datetime | None = None) -> dict:
-    """Run every job once; return what each did."""
+    """Run every job once, logged in job_runs; return what each did."""
+    with transaction(db.conn):
+        run_id = db.conn.execute(
+            "INSERT INTO job_runs (started_at) VALUES (?)", (clock.stamp(),)
+        ).lastrowid
+    try:
+        done = _run(db, index, now)
+    except Exception as exc:
+        with transaction(db.conn):
+            db.conn.execute(
+                "UPDATE job_runs SET finished_at = ?, error = ? WHERE id = ?",
+                (clock.stamp(), f"{type(exc).__name__}: {exc}"[:500], run_id),
+            )
+        raise
+    with transaction(db.conn):
+        db.conn.execute(
+            "UPDATE job_runs SET finished_at = ?, result = ? WHERE id = ?",
+            (clock.stamp(), json.dumps(done), run_id),
+        )
+        # A year of runs every five minutes is 100k rows: keep the last 30 days.
+        db.conn.execute(
+            "DELETE FROM job_runs WHERE started_at < ?", (clock.stamp_in(-timedelta(days=30)),)
+        )
+    return done
+
+
+def _run(db, index: SearchIndex, now: datetime | None) -> dict:
     now = now or clock.now()
     config = current_app.config
     calendar = SchoolCalendar.from_config(config)
