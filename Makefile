@@ -12,7 +12,14 @@ export TRANSFORMERS_OFFLINE := 1
 
 .PHONY: setup run test check lint format demo bench clean
 
-setup: $(VENV)/.installed portal/static/vendor/htmx.min.js
+# The privacy guard's generated lists (privacy/data/generated/, not in git): the Dutch word
+# filter from wdutch, and the extra first names from deduce's wheel. deduce is downloaded,
+# never installed (its regex<2025 pin conflicts with transformers), and only when it is not
+# there yet, so that `make check` does not need the network; the build runs last, after pip.
+setup: /usr/share/dict/dutch $(VENV)/.installed portal/static/vendor/htmx.min.js
+	ls .cache/wheels/deduce-3.0.6-*.whl >/dev/null 2>&1 || \
+		$(BIN)/python -m pip download --quiet --no-deps --only-binary=:all: --dest .cache/wheels deduce==3.0.6
+	$(BIN)/python -m privacy.lexicon build
 
 # torch first, from the CPU build on local disk: otherwise sentence-transformers pulls
 # a multi-GB CUDA build.
@@ -32,6 +39,11 @@ portal/static/vendor/htmx.min.js: package.json package-lock.json
 /usr/bin/chromium:
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null
+
+# OpenTaal's word list, which both generated lists of `setup` are built from.
+/usr/share/dict/dutch:
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wdutch >/dev/null
 
 $(DEMO_DIR)/portal.sqlite3: | $(VENV)/.installed
 	PORTAL_DATA_DIR=$(DEMO_DIR) $(BIN)/flask --app wsgi demo create

@@ -6,7 +6,7 @@ installable offline here. Never imports the portal.
 """
 
 from .fields import FieldFinding, apply_fix, check_fields
-from .guard import LABELS, MAX_SCAN_CHARS, REPLACEMENTS, Finding, replace, scan, scrub
+from .guard import LABELS, MAX_SCAN_CHARS, REPLACEMENTS, Finding, replace, scan, scan_all, scrub
 
 __all__ = [
     "LABELS",
@@ -18,5 +18,6 @@ __all__ = [
     "check_fields",
     "replace",
     "scan",
+    "scan_all",
     "scrub",
 ]

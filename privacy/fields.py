@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from .guard import Finding, replace, scan
+from .guard import Finding, replace, scan, scrub
 
 
 @dataclass
@@ -37,11 +37,12 @@ def check_fields(fields: dict[str, str], schools=()) -> list[FieldFinding]:
 
 
 def apply_fix(fields: dict[str, str], key: str, schools=()) -> dict[str, str]:
-    """Apply one replacement ("field:start:end") or all of them ("all")."""
+    """Apply one replacement ("field:start:end") or all of them ("all", in the whole text)."""
     fixed = dict(fields)
     for name, value in fields.items():
-        findings = scan(value or "", schools)
-        if key != "all":
-            findings = [f for f in findings if f"{name}:{f.start}:{f.end}" == key]
+        if key == "all":
+            fixed[name] = scrub(value or "", schools)
+            continue
+        findings = [f for f in scan(value or "", schools) if f"{name}:{f.start}:{f.end}" == key]
         fixed[name] = replace(value or "", findings)
     return fixed

@@ -3,11 +3,15 @@
 It warns, it does not block: a teacher can post anyway after a false alarm. The same
 check runs in the browser (as she types, through htmx), on the server when a question or
 answer is saved, on ``cases import`` and as ``flask --app wsgi privacy scan``.
+
+Every rule takes time linear in the length of the text (``bench/guard.py`` measures it on
+adversarial texts). ``scan()``, the live warning, looks at the first MAX_SCAN_CHARS
+characters; ``scrub()``, which de-identifies what parents read and what is imported, reads
+the whole text in overlapping windows.
 """
 
 import re
 from dataclasses import asdict, dataclass
-from datetime import date
 
 from . import names, patterns
 
@@ -33,8 +37,11 @@ LABELS = {
     "school": "naam van een school",
     "age": "exacte leeftijd samen met de school",
 }
-# Bound the work on pasted text.
+# Bound the work of the live check on pasted text; scrub() covers the whole text, in windows
+# of this size that overlap by WINDOW_OVERLAP characters.
 MAX_SCAN_CHARS = 20000
+WINDOW_OVERLAP = 1000
+PRIORITY = ["email", "bsn", "phone", "postcode", "address", "birthdate", "school", "name", "age"]
 
 
 @dataclass
@@ -54,12 +61,21 @@ class Finding:
 
 
 def scan(text: str, schools: list[str] | tuple = ()) -> list[Finding]:
-    """Return what could identify a pupil or family, in text order, without overlaps."""
+    """Return what could identify a pupil or family, in text order, without overlaps.
+
+    Looks at the first MAX_SCAN_CHARS characters only (the live warning); scrub() looks at
+    all of the text.
+    """
     text = (text or "")[:MAX_SCAN_CHARS]
+    return _resolve(text, _detect(text, schools))
+
+
+def _detect(text: str, schools) -> list[Finding]:
+    """Everything the rules find in text, overlaps included, without the age rule."""
     found: list[Finding] = []
 
-    def add(kind, start, end):
-        found.append(Finding(kind, start, end, text[start:end], REPLACEMENTS[kind]))
+    def add(kind, start, end, replacement=None):
+        found.append(Finding(kind, start, end, text[start:end], replacement or REPLACEMENTS[kind]))
 
     for m in patterns.EMAIL.finditer(text):
         add("email", m.start(), m.end())
@@ -72,50 +88,74 @@ def scan(text: str, schools: list[str] | tuple = ()) -> list[Finding]:
         letters = m.group()[-2:]
         if letters.isupper() or m.group()[-3] != " ":
             add("postcode", m.start(), m.end())
-    for m in patterns.ADDRESS.finditer(text):
-        add("address", *patterns.trim_address(text, m))
-    this_year = date.today().year
-    for m in patterns.DATE.finditer(text):
-        year = int(m.group()[-4:])
-        birth_context = patterns.BIRTH_CONTEXT.search(text[max(0, m.start() - 30) : m.start()])
-        # A date in the birth years of primary-school pupils is most likely a birth date.
-        if birth_context or this_year - 14 <= year <= this_year - 3:
-            add("birthdate", m.start(), m.end())
-    for m in patterns.SCHOOL.finditer(text):
-        add("school", m.start(), m.end())
-    lowered = text.lower()
-    for school in schools:
-        for variant in patterns.school_variants(school):
-            for m in re.finditer(r"\b" + re.escape(variant.lower()) + r"\b", lowered):
-                add("school", m.start(), m.end())
+    for start, end in patterns.addresses(text):
+        add("address", start, end)
+    for start, end, birth in patterns.dates(text):
+        if birth:
+            add("birthdate", start, end)
+    for start, end in patterns.schools(text):
+        add("school", start, end)
+    for start, end in patterns.region_schools(text, schools):
+        add("school", start, end)
     names.find_names(text, add)
+    return found
+
+
+def _ages(text: str, found: list[Finding]) -> list[Finding]:
     # An exact age is identifying together with the name of the school ("de jongen van 7 op
     # De Regenboog"); with only a group number it is what every question says.
-    if any(f.kind == "school" for f in found):
-        for m in patterns.AGE.finditer(text):
-            add("age", m.start(), m.end())
-    return _without_overlaps(found)
-
-
-def _without_overlaps(found: list[Finding]) -> list[Finding]:
-    # Prefer the more specific kinds where spans overlap (a BSN is not also a phone number).
-    priority = [
-        "email",
-        "bsn",
-        "phone",
-        "postcode",
-        "address",
-        "birthdate",
-        "school",
-        "name",
-        "age",
+    if not any(f.kind == "school" for f in found):
+        return []
+    return [
+        Finding("age", m.start(), m.end(), m.group(), REPLACEMENTS["age"])
+        for m in patterns.AGE.finditer(text)
     ]
-    found.sort(key=lambda f: (priority.index(f.kind), f.start))
+
+
+def _resolve(text: str, found: list[Finding]) -> list[Finding]:
+    return _without_overlaps(len(text), found + _ages(text, found))
+
+
+def _without_overlaps(length: int, found: list[Finding]) -> list[Finding]:
+    """Prefer the more specific kinds where spans overlap (a BSN is not also a phone number).
+
+    Linear in the total length of the findings: a mask marks what is taken.
+    """
+    found.sort(key=lambda f: (PRIORITY.index(f.kind), f.start))
+    taken = bytearray(length)
     kept: list[Finding] = []
     for f in found:
-        if all(f.end <= k.start or f.start >= k.end for k in kept):
+        if 1 not in taken[f.start : f.end]:
+            taken[f.start : f.end] = b"\x01" * (f.end - f.start)
             kept.append(f)
     return sorted(kept, key=lambda f: f.start)
+
+
+def scan_all(text: str, schools: list[str] | tuple = ()) -> list[Finding]:
+    """Like scan(), over the whole text however long, in linear time.
+
+    The text is read in windows of MAX_SCAN_CHARS that overlap by WINDOW_OVERLAP characters;
+    a window keeps the findings that start in its middle part, so every finding is found in
+    a window that also holds the text around it. A text that fits one window gives exactly
+    what scan() gives.
+    """
+    text = text or ""
+    if len(text) <= MAX_SCAN_CHARS:
+        return scan(text, schools)
+    half = WINDOW_OVERLAP // 2
+    step = MAX_SCAN_CHARS - WINDOW_OVERLAP
+    found: list[Finding] = []
+    for offset in range(0, len(text), step):
+        last = offset + MAX_SCAN_CHARS >= len(text)
+        low = offset + half if offset else 0
+        high = len(text) if last else offset + MAX_SCAN_CHARS - half
+        for f in _detect(text[offset : offset + MAX_SCAN_CHARS], schools):
+            start = f.start + offset
+            if low <= start < high:
+                found.append(Finding(f.kind, start, f.end + offset, f.text, f.replacement))
+        if last:
+            break
+    return _resolve(text, found)
 
 
 def replace(text: str, findings: list[Finding]) -> str:
@@ -132,5 +172,5 @@ def replace(text: str, findings: list[Finding]) -> str:
 
 
 def scrub(text: str, schools=()) -> str:
-    """Replace everything the guard finds (for de-identification and parent views)."""
-    return replace(text, scan(text, schools))
+    """Replace everything the guard finds in the whole text (de-identification, parent views)."""
+    return replace(text or "", scan_all(text, schools))

@@ -1,41 +1,112 @@
-"""The patterns of the privacy guard: e-mail, phone, BSN, postcode, address, dates, schools."""
+"""The patterns of the privacy guard: e-mail, phone, BSN, postcode, address, dates, schools.
+
+Every pattern runs in time linear in the length of the text: each quantifier is bounded
+or runs over a character class that the next part of the pattern cannot also match, and
+patterns that begin with a run of characters may only start where such a run starts (a
+lookbehind), so no match attempt starts again inside a long run. Where a rule needs more
+than that (a street name before a house number), a simple pattern finds the anchor and
+Python looks at a bounded stretch of text around it. ``bench/guard.py`` checks this on
+adversarial inputs of 100 KB.
+"""
 
 import re
+from datetime import date
+from functools import lru_cache
 
 from . import words
 
-WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’-]*")
-EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+LETTER = r"[^\W\d_]"
+WORD = re.compile(LETTER + r"(?:" + LETTER + r"|['’-])*")
+# A local part of at most 64 characters (RFC 5321), labels of at most 63.
+EMAIL = re.compile(
+    r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}\b(?![.\w-]{0,64}@)", re.ASCII
+)
 PHONE = re.compile(r"(?<![\w+])(?:\+31|0031|0)[\s-]?\(?0?\)?[1-9](?:[\s-]?\d){8}(?!\d)")
 BSN = re.compile(r"(?<![\d.])(?:\d{9}|\d{4}\.\d{2}\.\d{3}|\d{3}[ .]\d{3}[ .]\d{3})(?![\d])")
 POSTCODE = re.compile(r"\b[1-9]\d{3}\s?(?!SA|SD|SS|sa|sd|ss)[A-Za-z]{2}\b")
-STREET_END = (
-    r"(?:straat|laan|weg|plein|gracht|kade|singel|dijk|hof|pad|steeg|dreef|park|baan|erf|"
-    r"markt|veld|wal|burg|akker|hoek|zijde|lei|kamp|rade|haven|berg|dal|oord|horst|hout)"
+STREET_ENDS = (
+    "straat", "laan", "weg", "plein", "gracht", "kade", "singel", "dijk", "hof", "pad",
+    "steeg", "dreef", "park", "baan", "erf", "markt", "veld", "wal", "burg", "akker", "hoek",
+    "zijde", "lei", "kamp", "rade", "haven", "berg", "dal", "oord", "horst", "hout",
+)  # fmt: skip
+_SPACE = r"[ \t\u00a0]"
+# A word followed by a house number: the anchor of an address. Python checks the word.
+STREET_NUMBER = re.compile(
+    r"(?<![\w'’-])(" + LETTER + r"[\w'’-]{0,40})" + _SPACE + r"{1,3}"
+    r"(\d{1,4}(?:" + _SPACE + r"?[a-zA-Z](?![\w'’-]))?)(?![\d,.]\d)"
 )
-ADDRESS = re.compile(
-    r"\b(?:[A-Z][\w'-]*\s+){0,3}[A-Za-z][\w'-]*" + STREET_END + r"\s+\d{1,4}(?:\s?[a-zA-Z]\b)?",
+_STREET_TAIL = re.compile(r",?" + _SPACE + r"{1,3}[1-9]\d{3}" + _SPACE + r"?[A-Z]{2}\b")
+_ADDRESS_CONTEXT = re.compile(
+    r"(?:\bwoon\w{0,8}|\bwonen|\badres\w{0,6}:?|verhuisd\s+naar|\bgewijzigd\s+naar)"
+    r"(?:\s+(?:sinds\s+kort|nu|al|bij\s+\w+\s+\w+))?(?:\s+(?:op|aan|in|naar))?"
+    r"(?:\s+(?:de|het))?\s*$",
+    re.IGNORECASE,
 )
 MONTHS = (
     "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
     "jan|feb|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec"
 )
+_MONTH_NUMBER = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("januari", "jan"),
+            ("februari", "feb"),
+            ("maart", "mrt"),
+            ("april", "apr"),
+            ("mei",),
+            ("juni", "jun"),
+            ("juli", "jul"),
+            ("augustus", "aug"),
+            ("september", "sep", "sept"),
+            ("oktober", "okt"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
 DATE = re.compile(
-    r"\b(?:\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)\d{2}|\d{1,2}\s+(?:"
-    + MONTHS
-    + r")\.?\s+(?:19|20)\d{2})\b",
+    r"(?<![\w/.-])(?=\d)(?:"
+    r"(?P<d>\d{1,2})(?P<s>[-/.])(?P<m>\d{1,2})(?P=s)(?P<y>(?:19|20)\d{2})"
+    r"|(?P<iy>(?:19|20)\d{2})-(?P<im>\d{1,2})-(?P<id>\d{1,2})"
+    r"|(?P<wd>\d{1,2})" + _SPACE + r"{1,3}(?P<wm>" + MONTHS + r")\.?" + _SPACE + r"{1,3}"
+    r"(?P<wy>(?:19|20)\d{2})"
+    r")(?![\w/-]|\.\d)",
     re.IGNORECASE,
 )
-BIRTH_CONTEXT = re.compile(r"(geboren|geb\.|geboortedatum|verjaardag|jarig)\W*(?:op\W*)?$", re.I)
-SCHOOL = re.compile(
-    r"\b(?i:basisschool|obs|cbs|pcbs|rkbs|ikc|kindcentrum|sbo|so|jenaplanschool|"
-    r"montessorischool|daltonschool|school)\s+"
-    r"(?:(?i:de|het|'t)\s+)?[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?"
+# A date with a two-digit year counts only right after "geb." and the like: "geb. 5/6/'18".
+SHORT_DATE = re.compile(r"(?<![\w/.-])(\d{1,2})([-/.])(\d{1,2})\2'?(\d{2})(?![\w/-]|\.\d)")
+BIRTH_CONTEXT = re.compile(
+    r"(geboren|geb\.?|geboortedatum|verjaardag|jarig)\W{0,3}(?:op\W{0,3})?$", re.I
 )
+# A date after these words is when something started or ends, not a birthday.
+NOT_BIRTH_CONTEXT = re.compile(
+    r"\b(?:sinds|vanaf|per|tot|t/m|tot en met|wet van|van kracht|in werking)\W{0,3}$", re.I
+)
+SCHOOL_PREFIXES = (
+    "basisschool", "obs", "cbs", "pcbs", "rkbs", "kbs", "ibs", "ikc", "kindcentrum", "sbo", "so",
+    "jenaplanschool", "montessorischool", "daltonschool", "vrijeschool",
+)  # fmt: skip
+_ABBREVIATED = r"o\.b\.s\.|c\.b\.s\.|k\.b\.s\.|r\.k\.b\.s\.|p\.c\.b\.s\."
+_NAME_PART = r"[A-Z][\w'’-]{0,40}"
+_SCHOOL_PREFIX = "(?i:" + "|".join(SCHOOL_PREFIXES) + r")\b|school\b|(?i:" + _ABBREVIATED + ")"
+SCHOOL = re.compile(
+    rf"(?<![\w.])(?=[A-Za-z])(?:{_SCHOOL_PREFIX}){_SPACE}{{1,3}}"
+    rf"(?:(?i:de|het|'t){_SPACE}{{1,3}})?{_NAME_PART}(?:{_SPACE}{_NAME_PART})?"
+)
+# A school written as one word ("de Regenboogschool", "Anne Frankschool"): found from the
+# word "school" at the end of a word, then by walking back over at most three words.
+SCHOOL_END = re.compile(r"(?<=[^\W\d_])school(?![\w'’-])")
 
 AGE = re.compile(
     r"\b\d{1,2}\s?jaar\b|\(\d{1,2}\)|(?<=\bvan )\d{1,2}\b(?! (?:jaar|minuten|uur|de|het|\d))"
 )
+
+
+def _acronym(word: str) -> bool:
+    return len(word) > 1 and word.isupper()
 
 
 def bsn_valid(digits: str) -> bool:
@@ -45,18 +116,146 @@ def bsn_valid(digits: str) -> bool:
     return (total - int(digits[8])) % 11 == 0
 
 
-def trim_address(text, m) -> tuple[int, int]:
-    """Keep the street name and number, not the capitalised words before them."""
-    parts = list(re.finditer(r"\S+", m.group()))
-    start = m.start()
-    # Drop leading words that are ordinary sentence words ("Woont", "In").
-    for w in parts[:-2]:
+def words_before(text: str, pos: int, limit: int = 3, capital: bool = True) -> int:
+    """Walk back from pos over at most `limit` words (capitalised ones if `capital`).
+
+    Each word is at most 40 characters and is separated by one to three spaces, so the work
+    is bounded whatever the text. Returns where the first of these words starts.
+    """
+    start = pos
+    for _ in range(limit):
+        k = start
+        while k > 0 and start - k < 3 and text[k - 1] in " \t\u00a0":
+            k -= 1
+        if k == start:
+            break
+        end = k
+        while k > 0 and end - k <= 40 and (text[k - 1].isalnum() or text[k - 1] in "'’-"):
+            k -= 1
+        word = text[k:end]
+        if (
+            not word
+            or (k > 0 and (text[k - 1].isalnum() or text[k - 1] in "'’-"))
+            or (capital and not word[0].isupper())
+        ):
+            break
+        start = k
+    return start
+
+
+def _strip_sentence_words(text: str, start: int, end: int, keep_articles=False) -> int:
+    """Move start past leading ordinary sentence words ("Woont", "In", "Bij")."""
+    for w in list(re.finditer(r"\S+", text[start:end]))[:-1]:
         low = w.group().lower()
-        if low in words.not_names() or low in ("woont", "in", "aan", "op"):
-            start = m.start() + w.end() + 1
+        if keep_articles and low in ("de", "het", "'t"):
+            continue
+        if low in words.not_names() or low in words.sentence_words():
+            start = start + w.end() + (1 if start + w.end() < end else 0)
+            while start < end and text[start].isspace():
+                start += 1
         else:
             break
-    return start, m.end()
+    return start
+
+
+def _is_street(low: str) -> bool:
+    if not low.endswith(STREET_ENDS) or low.endswith(words.not_street_ends()):
+        return False
+    return any(low.endswith(e) and len(low) > len(e) for e in STREET_ENDS)
+
+
+def addresses(text: str):
+    """Yield (start, end) of each street name with a house number."""
+    not_names = words.not_names()
+    for m in STREET_NUMBER.finditer(text):
+        word = m.group(1)
+        low = word.lower()
+        street = _is_street(low)
+        other = not street and word[0].isupper() and len(low) > 3 and low not in not_names
+        if not street and not other:
+            continue
+        before = text[max(0, m.start() - 40) : m.start()]
+        context = _ADDRESS_CONTEXT.search(before) is not None
+        if street and (word[0].isupper() or context):
+            start = m.start()
+            if word[0].isupper():  # "Van Goghlaan 3a", "Oude Schoolstraat 12"
+                start = _strip_sentence_words(text, words_before(text, start), m.end())
+            yield start, m.end()
+        elif other and (context or _STREET_TAIL.match(text, m.end())):
+            # "Akkerwinde 23, 9202RN" or "woont op Akkerwinde 23": no street ending needed.
+            yield m.start(), m.end()
+
+
+def dates(text: str):
+    """Yield (start, end, is_birth_date) for each full date."""
+    this_year = date.today().year
+    for m in DATE.finditer(text):
+        if m.group("d"):
+            day, month, year = int(m.group("d")), int(m.group("m")), int(m.group("y"))
+        elif m.group("iy"):
+            day, month, year = int(m.group("id")), int(m.group("im")), int(m.group("iy"))
+        else:
+            day, month = int(m.group("wd")), _MONTH_NUMBER[m.group("wm").lower()]
+            year = int(m.group("wy"))
+        if not (1 <= day <= 31 and 1 <= month <= 12):
+            continue
+        before = text[max(0, m.start() - 30) : m.start()]
+        birth = BIRTH_CONTEXT.search(before) is not None
+        # A date in the birth years of primary-school pupils is most likely a birth date,
+        # unless it says when something began ("sinds 1 augustus 2014").
+        likely = this_year - 14 <= year <= this_year - 3 and not NOT_BIRTH_CONTEXT.search(before)
+        yield m.start(), m.end(), birth or likely
+    for m in SHORT_DATE.finditer(text):
+        day, month = int(m.group(1)), int(m.group(3))
+        if 1 <= day <= 31 and 1 <= month <= 12:
+            birth = BIRTH_CONTEXT.search(text[max(0, m.start() - 30) : m.start()]) is not None
+            yield m.start(), m.end(), birth
+
+
+def schools(text: str):
+    """Yield (start, end) of school names that need no list: prefix + name, or one word."""
+    for m in SCHOOL.finditer(text):
+        name = m.group().split()[-1]
+        if m.group().startswith("school") and (_acronym(name) or name.lower() in words.not_names()):
+            continue  # "mag de school het OPP vaststellen"
+        yield m.start(), m.end()
+    generic = words.school_words()
+    for m in SCHOOL_END.finditer(text):
+        end = m.end()
+        k = m.start()
+        while k > 0 and end - k <= 46 and not text[k - 1].isspace() and text[k - 1] not in '("':
+            k -= 1
+        word = text[k:end]
+        if not word[:1].isupper() or not word.isalpha() or word.lower() in generic:
+            continue
+        # Capitalised words before it belong to the name ("Pieter Bruegelschool"); so does a
+        # capitalised article ("De Eikenhofschool"), not a sentence word ("Bij").
+        start = words_before(text, k, limit=2)
+        yield _strip_sentence_words(text, start, end, keep_articles=True), end
+
+
+@lru_cache(maxsize=64)
+def _school_pattern(names: tuple[str, ...]) -> re.Pattern | None:
+    full, short = set(), set()
+    for name in names:
+        for i, variant in enumerate(school_variants(name)):
+            (full if i == 0 else short).add(variant)
+    if not full and not short:
+        return None
+    # The full name in any case; its distinctive part ("De Regenboog") with a capital, so a
+    # drawing of "de regenboog" is no school.
+    alternatives = [re.escape(v) for v in sorted(full, key=len, reverse=True)]
+    alternatives = ["(?i:" + a + ")" for a in alternatives]
+    for v in sorted(short, key=len, reverse=True):
+        first, rest = v.split(maxsplit=1) if " " in v else ("", v)
+        head = "(?i:" + re.escape(first) + ")" + _SPACE + "{1,3}" if first else ""
+        alternatives.append(head + re.escape(rest[0]) + "(?i:" + re.escape(rest[1:]) + ")")
+    return re.compile(r"(?<![\w'’-])(?=[^\W\d_])(?:" + "|".join(alternatives) + r")(?![\w'’-])")
+
+
+def region_schools(text: str, names) -> list[tuple[int, int]]:
+    pattern = _school_pattern(tuple(names))
+    return [(m.start(), m.end()) for m in pattern.finditer(text)] if pattern else []
 
 
 def school_variants(name: str) -> list[str]:
@@ -64,8 +263,6 @@ def school_variants(name: str) -> list[str]:
     name = name.strip()
     parts = name.split(maxsplit=1)
     variants = [name]
-    if len(parts) == 2 and parts[0].lower() in {
-        "basisschool", "obs", "cbs", "pcbs", "rkbs", "ikc", "kindcentrum", "sbo", "so",
-    }:  # fmt: skip
+    if len(parts) == 2 and parts[0].lower() in SCHOOL_PREFIXES:
         variants.append(parts[1])
     return [v for v in variants if len(v) >= 4]

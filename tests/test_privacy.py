@@ -1,12 +1,16 @@
 """The privacy guard: found in text, shown with a fix, checked on the server and on import."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 import privacy
+import privacy.names
+import privacy.patterns
 from portal.db import get_db
+from privacy import guard
 from privacy.evaluate import evaluate as evaluate_privacy
 
 from .helpers import ask, count
@@ -30,6 +34,36 @@ SCHOOLS = ["Basisschool De Regenboog", "SBO De Uiterwaard"]
         ("Ik werk op De Regenboog.", "school", "De Regenboog"),
         ("Roos (8) huilt veel.", "name", "Roos"),
         ("Een jongen van 7 op De Regenboog bijt.", "age", "7"),
+        # Schools written as one word, and with every prefix.
+        ("Hij zit op de Vlinderschool in groep 4.", "school", "Vlinderschool"),
+        ("De Eikenhofschool heeft een rustplek.", "school", "De Eikenhofschool"),
+        ("Bij Pieter Bruegelschool weten ze raad.", "school", "Pieter Bruegelschool"),
+        ("Ik werk op KBS De Wegwijzer.", "school", "KBS De Wegwijzer"),
+        ("Ze komt van IBS Noer.", "school", "IBS Noer"),
+        ("Op PCBS Het Baken gaat het goed.", "school", "PCBS Het Baken"),
+        ("Hij ging naar rkbs de Hoeksteen.", "school", "rkbs de Hoeksteen"),
+        ("Wij zijn o.b.s. De Tandem.", "school", "o.b.s. De Tandem"),
+        # Birth dates as ISO dates and with "geb.".
+        ("Ze is geboren op 2017-03-14.", "birthdate", "2017-03-14"),
+        ("Het meisje is van 2015-07-30.", "birthdate", "2015-07-30"),
+        ("Gegevens: geb. 5/6/2018, groep 2.", "birthdate", "5/6/2018"),
+        ("Gegevens: geb. 5/6/'18, groep 2.", "birthdate", "5/6/'18"),
+        # First names that are not in the main list, found by their context.
+        ("Maysa (7) speelt alleen.", "name", "Maysa"),
+        ("Awet (groep 3) is net nieuw.", "name", "Awet"),
+        ("Tycho gooit met stoelen.", "name", "Tycho"),
+        ("Vandaag werd Djaimy weer boos.", "name", "Djaimy"),
+        ("Mees' vader belde boos.", "name", "Mees"),
+        ("Zijn ouders Ruurd zijn boos.", "name", "Ruurd"),
+        ("Ik heb een vraag over wytse, hij bijt.", "name", "wytse"),
+        ("Sietske de Boer leest slecht.", "name", "Sietske de Boer"),
+        # A name in no list at all: starts a sentence, a verb follows, and it is no word.
+        ("Het gaat slecht. Zuzana is nieuw en huilt.", "name", "Zuzana"),
+        ("Awet heeft veel meegemaakt.", "name", "Awet"),
+        # Addresses with a context but no street ending.
+        ("Fenna (Akkerwinde 23, 9202RN Drachten) zorgt thuis.", "address", "Akkerwinde 23"),
+        ("Ze woont sinds kort op Akkerwinde 23.", "address", "Akkerwinde 23"),
+        ("Ze wonen op de Oude Schoolstraat 12.", "address", "Oude Schoolstraat 12"),
     ],
 )
 def test_finds_personal_data(text, kind, found):
@@ -47,14 +81,165 @@ def test_finds_personal_data(text, kind, found):
         "Het BSN-nummer staat in het dossier: 123456789 is geen geldig nummer.",
         "Op 12-10-2026 hebben we een gesprek met de GGD en Veilig Thuis.",
         "Een jongen van 7 in groep 3 bijt als hij boos is.",
+        # "school" inside other words, and kinds of school, are no school names.
+        "Op het schoolplein en tijdens de schoolreis gaat het mis.",
+        "Een montessorischool of een Daltonschool? Of liever de Zwemschool eerst?",
+        "De Vreedzame School werkt bij ons. Mag de school het OPP vaststellen?",
+        "Op de Gezonde School is snoep verboden.",
+        # Dates that are no birth dates.
+        "Op 2026-03-14 hebben we een MDO. Het schooljaar 2025-2026 begon rustig.",
+        "De wet geldt sinds 1 augustus 2014 en vanaf 1-1-2015 ook voor ons.",
+        "Op 32-13-2016 kan niemand geboren zijn.",
+        # Sayings, characters, public names, helplines, medicines, pages, verbs, titles.
+        "Bij ons loopt Jan en alleman het lokaal in.",
+        "Het is Jantje lacht, Jantje huilt bij hem.",
+        "Joost mag weten waarom hij zo boos was.",
+        "In de kring praat Raai de Kraai over boos en blij.",
+        "Jan Klaassen en Katrijn maakten een kleuter bang.",
+        "We lezen Jip en Janneke en hij wil een papa zoals Jip.",
+        "Hans en Grietje vindt hij te eng.",
+        "We lezen Mees Kees voor. Na het voorlezen van Matilda was het stil.",
+        "In de klas hangt een poster van Anne Frank.",
+        "Het nummer van de Kindertelefoon en van Villa Pinedo hangt op het bord.",
+        "Jantje Beton gaf ons geld. Een meisje ligt in het Sophia Kinderziekenhuis.",
+        "Hij krijgt Concerta (18 mg) en Ritalin. Medikinet werkt tot de lunch.",
+        "Op bladzijde 12 staat het antwoord 3 en in de bouwhoek 2 liggen blokken.",
+        "Ik ben (groep 6) nieuw. Ben jij ook moe? Ik ben en blijf de juf.",
+        "Juf, mag ik naar de wc? Meester, hij begon! De juf van groep 5 is ziek.",
+        "Hij is een jongen, Friese naam, en wordt uitgelachen.",
+        "- **Vraag niet door over de vlucht.** ### Kleuters (groep 1-2)",
+        "Zie Taylor, G., Anderson, R. en Harper, L. (2014) over angst.",
+        # Sentence-initial words before a verb that are words, places or helplines.
+        "Rust is belangrijk. Zwolle heeft een goede aanpak. Helpwanted is er ook.",
+        "Strattera is een optie. Structuur is alles. Eritrea is ver weg.",
+        "De knuffel Tim helpt bij ruzie, en de hamster Max ook.",
     ],
 )
 def test_clean_texts_raise_no_alarm(text):
     assert privacy.scan(text, SCHOOLS) == []
 
 
+def test_teachers_names_are_names_too():
+    text = "Vraag het aan juf Anouk op de Regenboog."
+    assert privacy.scrub(text, SCHOOLS) == "Vraag het aan juf [naam] op [school]."
+    found = privacy.scan("Meester Bart en juf marloes, en mevrouw Koster van het wijkteam.")
+    assert [(f.text, f.replacement) for f in found] == [
+        ("Bart", "[naam]"),
+        ("marloes", "[naam]"),
+        ("Koster", "[naam]"),
+    ]
+    assert privacy.REPLACEMENTS["name"] == "[leerling]"  # a pupil stays "[leerling]"
+    assert [f.replacement for f in privacy.scan("Daan slaat.")] == ["[leerling]"]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Kyan en Daan zitten naast elkaar.", ["Kyan", "Daan"]),
+        ("Daan en Awet zitten naast elkaar.", ["Daan", "Awet"]),
+        ("Zijn ouders Ruurd en Wietske Dijkstra zijn boos.", ["Ruurd", "Wietske Dijkstra"]),
+        ("Omar en Rama Al-Khatib zijn uit Syrië gekomen.", ["Omar", "Rama Al-Khatib"]),
+    ],
+)
+def test_names_next_to_names(text, names):
+    assert [f.text for f in privacy.scan(text) if f.kind == "name"] == names
+
+
+def test_a_larger_name_list_needs_evidence():
+    # Names only in the larger list count with context, not as bare lower-case words.
+    assert [f.text for f in privacy.scan("Tycho slaat. Mijn leerling Tycho.")] == ["Tycho"] * 2
+    assert privacy.scan("we lazen over tycho in het boek") == []
+
+
 def test_scan_is_bounded():
     assert len(privacy.scan("Daan " * 50000)) <= privacy.MAX_SCAN_CHARS
+    text = "Het gaat goed. " * 2000 + "Daan belt 06-12345678."
+    assert len(text) > privacy.MAX_SCAN_CHARS
+    assert privacy.scan(text) == []  # the live warning looks at the start only
+
+
+def test_scrub_covers_the_whole_text_of_any_length():
+    # Findings everywhere, also right around the edges of the windows scrub() reads in.
+    filler = "Het gaat goed in de klas. "
+    parts, placed = [], []
+    pos = 0
+    while pos < 5 * privacy.MAX_SCAN_CHARS:
+        parts.append(filler * 37)
+        pos += len(filler) * 37
+        placed.append(pos)
+        piece = "Daan van der Berg belt 06-12345678 en mailt naar ouder@example.nl. "
+        parts.append(piece)
+        pos += len(piece)
+    text = "".join(parts)
+    scrubbed = privacy.scrub(text)
+    assert "Daan" not in scrubbed and "06-12345678" not in scrubbed and "@" not in scrubbed
+    assert scrubbed.count("[leerling] belt [telefoon] en mailt naar [e-mail].") == len(placed)
+    assert scrubbed.replace(
+        "[leerling] belt [telefoon] en mailt naar [e-mail]. ", ""
+    ) == text.replace("Daan van der Berg belt 06-12345678 en mailt naar ouder@example.nl. ", "")
+    # Findings every few characters, so some cross every possible edge of a window.
+    dense = "Daan belt 06-12345678. " * 4500
+    assert privacy.scrub(dense) == "[leerling] belt [telefoon]. " * 4500
+    # A finding that starts exactly where a window's own part ends, or where the next begins.
+    step = privacy.MAX_SCAN_CHARS - guard.WINDOW_OVERLAP
+    for at in (step - 501, step - 500, step - 499, step + 499, step + 500, step + 501):
+        text = "x" * at + " Daan slaat. " + "Het gaat goed. " * 2000
+        assert "Daan" not in privacy.scrub(text), at
+
+
+def test_scrub_of_a_short_text_is_what_scan_finds():
+    text = "Noor (8) zit op De Regenboog en woont op de Kerkstraat 12, 3512 AB."
+    assert privacy.scrub(text, SCHOOLS) == privacy.replace(text, privacy.scan(text, SCHOOLS))
+    assert privacy.scan_all(text, SCHOOLS) == privacy.scan(text, SCHOOLS)
+
+
+def test_the_age_rule_looks_at_the_whole_text():
+    text = "Een meisje van de Vlinderschool. " + "Het gaat goed. " * 3000 + "Ze is 7 jaar."
+    assert "7 jaar" not in privacy.scrub(text) and "[leeftijd]" in privacy.scrub(text)
+
+
+def _unbounded_nested_repeats(pattern: re.Pattern) -> list[str]:
+    """Repeats without an upper bound inside another repeat: the cause of quadratic time."""
+    from re import _constants as c
+    from re import _parser as parser
+
+    found = []
+
+    def walk(items, inside_repeat):
+        for op, av in items:
+            if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+                low, high, sub = av
+                if high == c.MAXREPEAT and inside_repeat:
+                    found.append(str(sub))
+                walk(sub, inside_repeat or high > 1)
+            elif op in (c.SUBPATTERN, c.ATOMIC_GROUP):
+                walk(av[-1], inside_repeat)
+            elif op == c.BRANCH:
+                for branch in av[1]:
+                    walk(branch, inside_repeat)
+            elif op in (c.ASSERT, c.ASSERT_NOT):
+                walk(av[1], inside_repeat)
+
+    walk(parser.parse(pattern.pattern, pattern.flags), False)
+    return found
+
+
+def test_no_pattern_can_backtrack_quadratically():
+    patterns = [
+        value
+        for module in (privacy.patterns, privacy.names)
+        for value in vars(module).values()
+        if isinstance(value, re.Pattern)
+    ]
+    patterns.append(privacy.names._not_name_phrases())
+    assert len(patterns) >= 15
+    assert {
+        p.pattern: _unbounded_nested_repeats(p) for p in patterns if _unbounded_nested_repeats(p)
+    } == {}
+    # The old address and e-mail patterns (issue 14) fail this check.
+    old_address = re.compile(r"\b(?:[A-Z][\w'-]*\s+){0,3}[A-Za-z][\w'-]*straat\s+\d{1,4}")
+    old_email = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+    assert _unbounded_nested_repeats(old_address) and _unbounded_nested_repeats(old_email)
 
 
 def test_replacing_one_finding_keeps_the_rest():
@@ -77,13 +262,24 @@ def labelled_sets():
 
 @pytest.mark.parametrize("path", labelled_sets(), ids=lambda p: p.stem)
 def test_meets_the_targets_on_labelled_sets(path):
+    # The targets of issue 14: names >= 0.95, birth dates and schools >= 0.90, the rest
+    # >= 0.95, false alarms on at most 3% of the clean texts.
     report = evaluate_privacy(path, LABELLED_SCHOOLS)
     assert report["texts"] >= 60
     kinds = report["kinds"]
-    for kind in ("bsn", "email", "phone", "postcode"):
-        assert kinds[kind]["recall"] >= 0.95, (kind, kinds[kind])
-    assert kinds["name"]["recall"] >= 0.85, kinds["name"]
-    assert report["false_alarm_rate"] <= 0.05
+    targets = {"name": 0.95, "birthdate": 0.90, "school": 0.90}
+    for kind in ("name", "bsn", "email", "phone", "postcode", "address", "birthdate", "school"):
+        assert kinds[kind]["recall"] >= targets.get(kind, 0.95), (kind, kinds[kind])
+    assert report["false_alarm_rate"] <= 0.03, report["false_alarm_rate"]
+
+
+def test_labelled_sets_are_well_formed():
+    for path in labelled_sets():
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            row = json.loads(line)
+            for f in row["findings"]:
+                assert f["kind"] in privacy.REPLACEMENTS, (path.name, n, f)
+                assert row["text"][f["start"] : f["end"]] == f["text"], (path.name, n, f)
 
 
 def test_cli_scan_reads_stdin(runner):
