@@ -221,7 +221,7 @@ def evaluate(encoders: Encoders, directory: Path = DEFAULT_SET, dossiers=()) -> 
         }
         paraphrases = [q for q in answerable if q.get("type", "paraphrase") == "paraphrase"]
         report["paraphrases"] = quality(run(conn, index, paraphrases))
-        report["nothing_fits"] = nothing_fits(run(conn, index, queries))
+        report["nothing_fits"] = nothing_fits(run(conn, index, queries, live=True))
         if dossiers:
             report["dossiers"] = dossier_quality(conn, index, queries, cases)
         conn.close()

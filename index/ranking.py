@@ -33,6 +33,9 @@ MIN_DOCS_TO_CALIBRATE = 20
 DEFAULT_SHOW_FROM = 4.5
 DEFAULT_STRONG_GAP = 2.0
 CASES_SHOWN = 3
+# The ask page searches with the start of a long description: embedding costs about 1.5 ms
+# per word (bench/), and the first thousand characters say what the question is about.
+LIVE_QUERY_CHARS = 1000
 NEAR_BEST = 2.5  # further hits are shown when within this of the best
 
 # Dossier sections: the kind of behaviour of the nearest resolved cases votes for the
@@ -161,3 +164,11 @@ def shown_sections(hits: list) -> list:
 def closest_cases(hits: list) -> list:
     """Resolved cases that stand out for a dossier's title and summary."""
     return [h for h in hits if h.score >= CLOSEST_CASE_FROM]
+
+
+def live_query(text: str) -> tuple[str, bool]:
+    """The part of a question the ask page searches with, and whether it was cut."""
+    text = " ".join((text or "").split())
+    if len(text) <= LIVE_QUERY_CHARS:
+        return text, False
+    return text[:LIVE_QUERY_CHARS].rsplit(" ", 1)[0], True

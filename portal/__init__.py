@@ -8,22 +8,36 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import cli, db, settings, web
-from .accounts import bp as accounts_bp
-from .activities import bp as activities_bp
-from .home import bp as home_bp
-from .insights import bp as insights_bp
-from .kennisbank import bp as kennisbank_bp
+from . import (
+    accounts,
+    activities,
+    circles,
+    cli,
+    db,
+    home,
+    insights,
+    kennisbank,
+    notifications,
+    questions,
+    settings,
+    support,
+    web,
+)
 from .kennisbank import store
-from .notifications import bp as notifications_bp
-from .questions import bp as questions_bp
 from .web import filters
 
 ROOT = settings.ROOT
-BLUEPRINTS = (
-    home_bp, accounts_bp, questions_bp, kennisbank_bp, activities_bp, notifications_bp,
-    insights_bp,
-)  # fmt: skip
+FEATURES = (
+    home,
+    accounts,
+    questions,
+    kennisbank,
+    activities,
+    circles,
+    support,
+    notifications,
+    insights,
+)
 
 
 def _secret_key(data_dir: Path) -> str:
@@ -84,8 +98,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     db.init_app(app)
     web.init_app(app)
-    for blueprint in BLUEPRINTS:
-        app.register_blueprint(blueprint)
+    for feature in FEATURES:
+        feature.init_app(app)
     filters.init_app(app)
     cli.init_app(app)
     _sync_dossiers(app)

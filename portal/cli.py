@@ -297,7 +297,8 @@ def demo_create(force):
     get_index().save(db.conn)
     click.echo(
         f"Demo region created: {result['schools']} schools, {result['users']} accounts, "
-        f"{result['cases']} resolved cases, {result['open']} open questions. "
+        f"{result['cases']} resolved cases, {result['open']} open questions, "
+        f"{result['circles']} teacher circles, {result['support']} support requests. "
         f"Password for every demo account: {demo.PASSWORD}"
     )
 
@@ -385,6 +386,7 @@ def privacy_retention(open_days, resolved_days, dry_run):
 
 
 def init_app(app) -> None:
+
     for command in (
         users_cli, cases_cli, search, index_cli, kennisbank_cli, demo_cli, privacy_cli, jobs_cli,
     ):  # fmt: skip

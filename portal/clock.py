@@ -131,3 +131,34 @@ FILTERS = {
     "procent": procent,
     "duur": duur,
 }
+
+
+# ---- dates and times typed by people -------------------------------------------------------
+
+_DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%y")
+_TIME_FORMATS = ("%H:%M", "%H.%M", "%H%M", "%H:%M:%S")
+
+
+def parse_typed(day: str, time_of_day: str = "") -> datetime:
+    """A planned moment as a phone's date and time pickers send it ("2027-01-15", "19:30"),
+    or as a person types it without them ("15-01-2027", "19.30", or "15-01-2027 19:30" in
+    one field). Raises ValueError with a Dutch message."""
+    day, time_of_day = (day or "").strip(), (time_of_day or "").strip()
+    if not time_of_day and " " in day:
+        day, _, time_of_day = day.partition(" ")
+    if "T" in day and not time_of_day:
+        day, _, time_of_day = day.partition("T")
+    found_day = next((_try(day, f) for f in _DATE_FORMATS if _try(day, f)), None)
+    if found_day is None:
+        raise ValueError("Vul een datum in, bijvoorbeeld 15-01-2027.")
+    found_time = next((_try(time_of_day, f) for f in _TIME_FORMATS if _try(time_of_day, f)), None)
+    if found_time is None:
+        raise ValueError("Vul een tijd in, bijvoorbeeld 19:30.")
+    return datetime.combine(found_day.date(), found_time.time(), tzinfo=AMSTERDAM)
+
+
+def _try(text: str, fmt: str):
+    try:
+        return datetime.strptime(text, fmt)
+    except ValueError:
+        return None

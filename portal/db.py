@@ -335,6 +335,184 @@ def m0008_job_runs(db: sqlite_utils.Database) -> None:
     )
 
 
+def m0009_daily_use(db: sqlite_utils.Database) -> None:
+    run_script(
+        db.conn,
+        """
+        -- The asker's own follow-up belongs to the question: never an answer, never markable.
+        CREATE TABLE question_additions (
+            id INTEGER PRIMARY KEY,
+            question_id INTEGER NOT NULL REFERENCES questions (id) ON DELETE CASCADE,
+            body TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX question_additions_question ON question_additions (question_id);
+        -- What the asker posted as an "answer" to her own question was an addition.
+        INSERT INTO question_additions (question_id, body, created_at)
+            SELECT a.question_id, a.body, a.created_at FROM answers a
+            JOIN questions q ON q.id = a.question_id
+            WHERE a.author_id = q.author_id
+            AND (q.best_answer_id IS NULL OR q.best_answer_id != a.id);
+        DELETE FROM answers WHERE id IN (
+            SELECT a.id FROM answers a JOIN questions q ON q.id = a.question_id
+            WHERE a.author_id = q.author_id
+            AND (q.best_answer_id IS NULL OR q.best_answer_id != a.id));
+        -- A question or answer being written, kept per person until it is posted.
+        CREATE TABLE drafts (
+            user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            key TEXT NOT NULL,
+            fields TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (user_id, key)
+        );
+        -- One-time keys of posted forms: a repeated post (a retry after a lost connection)
+        -- finds what the first one made instead of making it twice.
+        CREATE TABLE form_keys (
+            key TEXT PRIMARY KEY,
+            user_id INTEGER,
+            result TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX form_keys_created ON form_keys (created_at);
+        -- Why a coordinator saw who asked an anonymous question (the audit log keeps ids).
+        CREATE TABLE identity_reveals (
+            id INTEGER PRIMARY KEY,
+            question_id INTEGER NOT NULL REFERENCES questions (id) ON DELETE CASCADE,
+            coordinator_id INTEGER REFERENCES users (id) ON DELETE SET NULL,
+            reason TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        -- Forgotten passwords: one-time, expiring links (only their hash is stored).
+        CREATE TABLE password_resets (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            token_hash TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            used_at TEXT,
+            started_by INTEGER REFERENCES users (id) ON DELETE SET NULL
+        );
+        ALTER TABLE outbox ADD COLUMN message_id TEXT;
+        -- Files sent with a mail (an iCalendar invitation), JSON: [{name, type, text}].
+        ALTER TABLE outbox ADD COLUMN attachments TEXT;
+        -- Notifications about something else than a question (a circle meeting, a support
+        -- request): what it is about, once per person and kind, and where it links to.
+        ALTER TABLE notifications ADD COLUMN subject TEXT;
+        ALTER TABLE notifications ADD COLUMN title TEXT;
+        ALTER TABLE notifications ADD COLUMN url TEXT;
+        CREATE UNIQUE INDEX notifications_subject ON notifications (user_id, kind, subject)
+            WHERE subject IS NOT NULL;
+        UPDATE notifications SET url = '/vragen/' || question_id,
+            title = (SELECT q.title FROM questions q WHERE q.id = notifications.question_id)
+            WHERE question_id IS NOT NULL;
+        """,
+    )
+
+
+def m0010_circles(db: sqlite_utils.Database) -> None:
+    """Leerkrachtkringen: members, meetings, cases brought in, and what a circle learned."""
+    run_script(
+        db.conn,
+        """
+        CREATE TABLE circles (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            cluster TEXT,
+            theme TEXT NOT NULL DEFAULT '',
+            facilitator_id INTEGER REFERENCES users (id) ON DELETE SET NULL,
+            mode TEXT NOT NULL DEFAULT 'fysiek',   -- fysiek | online
+            place TEXT NOT NULL DEFAULT '',
+            created_by INTEGER REFERENCES users (id) ON DELETE SET NULL,
+            created_at TEXT NOT NULL,
+            closed_at TEXT
+        );
+        CREATE TABLE circle_members (
+            circle_id INTEGER NOT NULL REFERENCES circles (id) ON DELETE CASCADE,
+            user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            joined_at TEXT NOT NULL,
+            PRIMARY KEY (circle_id, user_id)
+        );
+        CREATE INDEX circle_members_user ON circle_members (user_id);
+        CREATE TABLE circle_meetings (
+            id INTEGER PRIMARY KEY,
+            circle_id INTEGER NOT NULL REFERENCES circles (id) ON DELETE CASCADE,
+            starts_at TEXT NOT NULL,               -- Amsterdam local time, clock.local_stamp
+            minutes INTEGER NOT NULL DEFAULT 90,
+            place TEXT NOT NULL DEFAULT '',
+            agenda TEXT NOT NULL DEFAULT '',
+            method TEXT,                           -- a content/intervisie slug
+            cancelled_at TEXT,
+            created_at TEXT NOT NULL,
+            sequence INTEGER NOT NULL DEFAULT 0    -- iCalendar SEQUENCE: bumped on a change
+        );
+        CREATE INDEX circle_meetings_circle ON circle_meetings (circle_id, starts_at);
+        CREATE TABLE circle_cases (
+            id INTEGER PRIMARY KEY,
+            meeting_id INTEGER NOT NULL REFERENCES circle_meetings (id) ON DELETE CASCADE,
+            brought_by INTEGER REFERENCES users (id) ON DELETE SET NULL,
+            question_id INTEGER REFERENCES questions (id) ON DELETE SET NULL,
+            method TEXT NOT NULL,
+            title TEXT NOT NULL,
+            steps TEXT NOT NULL DEFAULT '{}',      -- JSON: step key -> what was said
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE circle_lessons (
+            id INTEGER PRIMARY KEY,
+            circle_id INTEGER NOT NULL REFERENCES circles (id) ON DELETE CASCADE,
+            meeting_id INTEGER REFERENCES circle_meetings (id) ON DELETE SET NULL,
+            case_id INTEGER REFERENCES circle_cases (id) ON DELETE SET NULL,
+            body TEXT NOT NULL,
+            created_by INTEGER REFERENCES users (id) ON DELETE SET NULL,
+            created_at TEXT NOT NULL,
+            -- Published for the region: as a resolved case or a proposed dossier addition.
+            published_as TEXT,                     -- case | dossier
+            question_id INTEGER REFERENCES questions (id) ON DELETE SET NULL,
+            dossier_version_id INTEGER REFERENCES dossier_versions (id) ON DELETE SET NULL,
+            published_at TEXT
+        );
+        """,
+    )
+
+
+def m0011_support(db: sqlite_utils.Database) -> None:
+    """Direct support in the classroom: observation, consultation or coaching by an expert."""
+    run_script(
+        db.conn,
+        """
+        CREATE TABLE support_requests (
+            id INTEGER PRIMARY KEY,
+            requested_by INTEGER REFERENCES users (id) ON DELETE CASCADE,
+            question_id INTEGER REFERENCES questions (id) ON DELETE SET NULL,
+            dossier TEXT,                          -- asked from a dossier page: its slug
+            cluster TEXT NOT NULL,
+            kind TEXT NOT NULL,                    -- observatie | consultatie | coaching
+            channel TEXT NOT NULL,                 -- op-school | telefoon | video
+            want_to_know TEXT NOT NULL,
+            availability TEXT NOT NULL,
+            urgency TEXT NOT NULL,                 -- vandaag | deze-week | binnen-twee-weken
+            show_name INTEGER NOT NULL DEFAULT 1,  -- 0: the expert sees "een leerkracht"
+            status TEXT NOT NULL DEFAULT 'open',   -- open | genomen | afgerond | ingetrokken
+            taken_by INTEGER REFERENCES users (id) ON DELETE SET NULL,
+            taken_at TEXT,
+            first_contact_at TEXT,
+            agreed_at TEXT,                        -- the moment agreed, Amsterdam local time
+            agreed_note TEXT,
+            escalated_at TEXT,
+            outcome_seen TEXT,
+            outcome_try TEXT,
+            outcome_follow_up TEXT,
+            outcome_at TEXT,
+            answer_id INTEGER REFERENCES answers (id) ON DELETE SET NULL,
+            created_at TEXT NOT NULL,
+            closed_at TEXT
+        );
+        CREATE INDEX support_requests_status ON support_requests (status, created_at);
+        CREATE INDEX support_requests_by ON support_requests (requested_by);
+        """,
+    )
+
+
 MIGRATIONS = [
     ("0001_initial", m0001_initial),
     ("0002_privacy_security", m0002_privacy_security),
@@ -344,6 +522,9 @@ MIGRATIONS = [
     ("0006_ranking", m0006_ranking),
     ("0007_helped_once", m0007_helped_once),
     ("0008_job_runs", m0008_job_runs),
+    ("0009_daily_use", m0009_daily_use),
+    ("0010_circles", m0010_circles),
+    ("0011_support", m0011_support),
 ]
 
 

@@ -14,9 +14,11 @@ from index import SearchIndex
 from . import clock
 from .accounts import users
 from .activities import data as activities
+from .circles import demo as circles_demo
 from .db import transaction
 from .questions import cases
 from .settings import ROOT
+from .support import demo as support_demo
 
 PASSWORD = "demo-wachtwoord"  # noqa: S105 - the published password of demo accounts
 DOMAIN = "demo.leer-kracht.nl"
@@ -80,11 +82,15 @@ def create(db, index: SearchIndex, demo_dir: Path) -> dict:
             people["coordinator"],
             **{**item, "starts_at": clock.local_stamp(start.replace(hour=hour, minute=minute))},
         )
+    circles = circles_demo.load(db, demo_dir, people, ids, now)
+    requests = support_demo.load(db, demo_dir, people, ids, now)
     return {
         "schools": len(school_ids),
         "users": len(people),
         "cases": len(resolved),
         "open": len(open_items),
+        "circles": circles,
+        "support": requests,
     }
 
 

@@ -126,6 +126,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ESCALATE_AFTER_HOURS", 13.0, _number,
             "school hours without an answer before experts hear of it (the coordinator after "
             "twice that)", "13"),
+    Setting("SUPPORT_ESCALATE_AFTER_HOURS", 8.0, _number,
+            "school hours a request for direct support may wait for an expert before the "
+            "coordinator hears of it", "8"),
     Setting("RETENTION_OPEN_DAYS", 365, _whole, "open questions are de-identified after this"),
     Setting("RETENTION_RESOLVED_DAYS", 730, _whole, "resolved cases are de-identified after this"),
     Setting("TRUSTED_PROXIES", 0, _whole,

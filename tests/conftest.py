@@ -6,18 +6,21 @@ search with multilingual-e5-small; the others use the deterministic stand-in emb
 """
 
 import os
+import threading
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 import pytest
 from werkzeug.security import generate_password_hash
+from werkzeug.serving import make_server
 
 from index import DEFAULT_MODEL, load_embedder
 from portal import create_app
 from portal.accounts import users as accounts
 from portal.db import get_db
 
+from . import browsing
 from .helpers import PASSWORD, USERS, AuthActions
 
 
@@ -90,3 +93,33 @@ def runner(app):
 @pytest.fixture
 def auth(client):
     return AuthActions(client)
+
+
+@pytest.fixture
+def live_server(app):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=browsing.CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()

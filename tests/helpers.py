@@ -66,7 +66,12 @@ def ask(app, who="teacher", **fields):
     data = {**QUESTION, **fields}
     with app.app_context():
         return cases.create_question(
-            get_db(), user_id(app, who), data["cluster"], data["title"], data["body"]
+            get_db(),
+            user_id(app, who),
+            data["cluster"],
+            data["title"],
+            data["body"],
+            anonymous=data.get("anonymous", False),
         )
 
 

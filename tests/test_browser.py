@@ -1,73 +1,10 @@
 """The whole loop in the real browser (Debian's Chromium driven by Playwright)."""
 
-import os
-import shutil
-import threading
-from pathlib import Path
-
 import pytest
-from werkzeug.serving import make_server
 
-from .helpers import PASSWORD, USERS
+from .browsing import BROWSER, login, logout, shot
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(
-    os.environ.get("PORTAL_TEST_ARTIFACTS", Path(__file__).parent.parent / "test-artifacts")
-)
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.real_model,  # a person sees the real suggestions
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
-
-
-@pytest.fixture
-def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
-def login(page, base, who):
-    page.goto(f"{base}/login")
-    page.fill("#email", USERS[who][0])
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
-
-
-def logout(page):
-    page.click("form.logout button")
-    page.wait_for_selector("#email")
-
-
-def shot(page, name):
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+pytestmark = BROWSER
 
 
 @pytest.mark.parametrize("size", [(360, 640), (1280, 800)], ids=["phone", "laptop"])

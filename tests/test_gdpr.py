@@ -6,19 +6,37 @@ from portal.accounts import gdpr
 from portal.accounts import users as accounts
 from portal.db import get_db, get_index
 
-from .helpers import PASSWORD, USERS, answer, ask, count, user_id
+from .helpers import ANSWER, PASSWORD, USERS, answer, ask, count, user_id
 
 
-def test_export_holds_my_data(app, client, auth):
-    qid = ask(app, who="teacher")
-    answer(app, qid, who="teacher")
+def test_export_holds_everything_about_me(app, client, auth):
+    mine = ask(app, who="teacher")
+    theirs = ask(app, who="teacher2", title="Een vraag van een collega over een boze leerling")
+    answer(app, theirs, who="teacher")
+    auth.login("teacher")
+    auth.post("/account/profiel", {"cluster": ["agressief"], "topics": "groep 5, boosheid"})
+    auth.post(f"/vragen/{theirs}/volgen")
+    auth.post("/vraag", {"title": "Een vraag die ik nog aan het schrijven ben", "body": "..."})
+    auth.post(f"/vragen/{mine}/aanvulling", {"body": "Het gebeurt vooral na de gym, merk ik."})
+    auth.login("teacher2")
+    answer_reply = auth.post(f"/vragen/{mine}/antwoord", {"kind": "idea", "body": ANSWER})
+    assert answer_reply.status_code == 302  # she hears of it: a notification and a mail
     auth.login("teacher")
     response = auth.post("/account/gegevens.json")
     assert response.headers["Content-Disposition"].startswith("attachment")
     data = json.loads(response.get_data(as_text=True))
     assert data["account"]["email"] == USERS["teacher"][0]
-    assert [q["id"] for q in data["questions"]] == [qid]
-    assert len(data["answers"]) == 1
+    assert data["account"]["topics"] == "groep 5, boosheid"
+    assert data["expertise"] == ["agressief"]
+    assert [q["id"] for q in data["questions"]] == [mine]
+    assert [a["body"] for a in data["additions_to_own_questions"]] == [
+        "Het gebeurt vooral na de gym, merk ik."
+    ]
+    assert [a["question_id"] for a in data["answers"]] == [theirs]
+    assert [d["key"] for d in data["drafts"]] == ["ask"]
+    assert [f["question_id"] for f in data["following"]] == [theirs]
+    assert [n["kind"] for n in data["notifications"]] == ["answer"]
+    assert len(data["mails"]) == 1 and "Hallo Juf Anna" in data["mails"][0]["body_text"]
     assert any(e["event"] == "login" for e in data["security_events"])
 
 
@@ -50,9 +68,7 @@ def test_coordinator_deletes_on_request_with_a_logged_reason(app, client, auth):
     auth.login("coordinator")
     refused = auth.post(f"/beheer/accounts/{target}/verwijderen", {"reason": "kort"})
     assert refused.status_code == 400
-    done = auth.post(
-        f"/beheer/accounts/{target}/verwijderen", {"reason": "Verzoek per e-mail van 20-11"}
-    )
+    done = auth.post(f"/beheer/accounts/{target}/verwijderen", {"reason": "verzoek"})
     assert done.status_code == 302
     with app.app_context():
         row = (
@@ -60,7 +76,7 @@ def test_coordinator_deletes_on_request_with_a_logged_reason(app, client, auth):
             .execute("SELECT detail FROM audit_log WHERE event = 'account_deleted'")
             .fetchone()
         )
-    assert row[0] == "Verzoek per e-mail van 20-11"
+    assert row[0] == "reason:verzoek"  # a kind from the list, never free text
     assert auth.post(f"/beheer/accounts/{user_id(app, 'teacher')}/gegevens.json").status_code == 200
 
 

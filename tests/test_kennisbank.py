@@ -245,7 +245,8 @@ def test_parent_activities_and_parent_home(app, client, auth):
         "title": "Ouderavond over angst bij kinderen",
         "kind": "ouderavond",
         "cluster": "angstig-teruggetrokken",
-        "starts_at": "2099-03-12 19:30",
+        "day": "2099-03-12",  # what a phone's date picker sends
+        "time": "19:30",
         "place": "Bibliotheek",
         "description": "Een avond met een orthopedagoog over angst en wat ouders kunnen doen.",
     }
@@ -254,12 +255,14 @@ def test_parent_activities_and_parent_home(app, client, auth):
         **data,
         "title": "Ouders voor ouders: druk gedrag",
         "kind": "ouders-voor-ouders",
-        "starts_at": "2020-01-10 20:00",
+        "day": "10-01-2020",  # typed the Dutch way, without a picker
+        "time": "20.00",
         "online": "y",
     }
     auth.post("/activiteiten", past)
-    bad = auth.post("/activiteiten", {**data, "starts_at": "morgen"})
-    assert bad.status_code == 400 and "JJJJ-MM-DD" in bad.get_data(as_text=True)
+    bad = auth.post("/activiteiten", {**data, "day": "morgen"})
+    assert bad.status_code == 400 and "bijvoorbeeld 15-01-2027" in bad.get_data(as_text=True)
+    assert 'id="fouten"' in bad.get_data(as_text=True)  # the message at the top of the form
     with app.app_context():
         from portal.db import get_db
 

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from portal.accounts import users as accounts
 from portal.db import get_db
 
-from .helpers import ANSWER, USERS, answer, ask
+from .helpers import ANSWER, USERS, answer, ask, scalar
 
 XSS = [
     "<script>alert(1)</script>",
@@ -113,11 +114,19 @@ def test_security_headers(client, auth):
     assert "frame-ancestors 'none'" in h["Content-Security-Policy"]
     assert h["X-Content-Type-Options"] == "nosniff"
     assert h["Referrer-Policy"] == "same-origin"
-    assert h["Cache-Control"] == "no-store"
+    # A browser may keep a page (back/forward, offline dossiers) but always asks first,
+    # never a shared proxy; logging out wipes what the browser kept.
+    assert h["Cache-Control"] == "private, no-cache" and "Cookie" in h["Vary"]
     assert "noindex" in h["X-Robots-Tag"]
     html = response.get_data(as_text=True)
     assert '"allowEval": false' in html and '"historyCacheSize": 0' in html
     assert "<script>" not in html and " style=" not in html
+
+
+def test_logout_wipes_what_the_browser_kept(client, auth):
+    auth.login("teacher")
+    response = auth.logout()
+    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
 
 
 def test_session_cookie_flags(app, client):
@@ -176,8 +185,13 @@ def test_anonymous_question_shows_no_name_and_reveal_is_logged(app, client, auth
     auth.login("teacher2")
     html = client.get(f"/vragen/{qid}").get_data(as_text=True)
     question = html.split('<section class="answers"')[0]  # (the invite list names colleagues)
-    assert "Juf Anna" not in html and "De Linde" not in question
-    assert "een leerkracht (groep 5-6, basisschool)" in question
+    assert "Juf Anna" not in question and "De Linde" not in question
+    # The invite list names every colleague but the viewer: leaving out the asker would
+    # give her away.
+    invite = html.split('<section class="answers"')[1]
+    assert "Juf Anna (De Linde)" in invite and "Meester Bas" not in invite
+    # Two schools of two teachers: naming the kind of school would narrow her down.
+    assert "groep 5-6 · een leerkracht ·" in question and "basisschool" not in question
     assert "Juf Anna" not in client.get("/vragen").get_data(as_text=True)
     auth.login("coordinator")
     html = client.get(f"/vragen/{qid}").get_data(as_text=True)
@@ -193,7 +207,10 @@ def test_anonymous_question_shows_no_name_and_reveal_is_logged(app, client, auth
             )
             .fetchone()
         )
-    assert row[1] == f"question:{qid}" and row[2].startswith("Melding")
+    # The audit log keeps ids only; the reason sits in identity_reveals, with the account.
+    assert row[1] == f"question:{qid}" and row[2].startswith("reveal:")
+    reason = scalar(app, "SELECT reason FROM identity_reveals WHERE id = ?", [row[2][7:]])
+    assert reason.startswith("Melding")
     auth.login("teacher2")
     assert (
         auth.post(f"/vragen/{qid}/wie-vroeg", {"reason": "nieuwsgierig naar wie"}).status_code
@@ -228,7 +245,8 @@ def test_xss_in_the_other_text_fields(app, client, auth, payload):
         {
             "title": payload[:120],
             "kind": "ouderavond",
-            "starts_at": "2099-01-01 19:00",
+            "day": "1-1-2099",
+            "time": "19:00",
             "place": payload[:200],
             "description": payload,
         },
@@ -240,3 +258,16 @@ def test_xss_in_the_other_text_fields(app, client, auth, payload):
         assert markup_problems(client.get(url).get_data(as_text=True)) == [], url
     auth.login("parent")
     assert markup_problems(client.get("/").get_data(as_text=True)) == []
+
+
+def test_an_anonymous_asker_gets_her_school_kind_only_in_a_crowd(app, client, auth):
+    qid = ask(app, anonymous=True)
+    auth.login("teacher2")
+    assert "een leerkracht ·" in client.get(f"/vragen/{qid}").get_data(as_text=True)
+    with app.app_context():
+        db = get_db()
+        schools = [accounts.create_school(db, f"School {n}") for n in range(2)]
+        for n in range(8):
+            accounts.create_user(db, f"l{n}@r.test", f"Leerkracht {n}", "teacher", schools[n % 2])
+    html = client.get(f"/vragen/{qid}").get_data(as_text=True)
+    assert "een leerkracht (basisschool)" in html and "Juf Anna" not in html.split("answers")[0]

@@ -12,4 +12,10 @@ from .users import load_user
 bp = Blueprint("accounts", __name__, template_folder="templates")
 login_manager.user_loader(load_user)
 
-from . import account, admin, auth  # noqa: E402, F401 - the views register on bp
+
+def init_app(app) -> None:
+    # The views are imported when the app is built, not with the package: other features
+    # import this package's data modules, and the views import theirs (no import cycle).
+    from . import account, admin, auth  # noqa: F401 - the views register on bp
+
+    app.register_blueprint(bp)

@@ -1,27 +1,33 @@
-"""Log in, log out, and accept an invitation."""
+"""Log in (keeping a draft through an expired session), log out, accept an invitation."""
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from ..db import get_db
-from ..web.access import EVERYONE, PUBLIC, allow
+from ..db import get_db, transaction
+from ..notifications import notify
+from ..questions import drafts
+from ..web.access import EVERYONE, PUBLIC, LoginToKeepDraft, allow
 from ..web.audit import audit
 from ..web.forms import EmptyForm
 from ..web.security import start_session_clock
-from . import bp
-from .forms import AcceptForm, LoginForm
-from .throttle import clear_login_failures, login_blocked_for, record_login_failure
+from . import bp, throttle
+from .forms import AcceptForm, ForgotForm, LoginForm, ResetForm
 from .users import (
+    RESET_HOURS,
     AccountError,
     User,
     accept_invitation,
     check_password,
+    create_reset,
     end_sessions,
     get_user,
     invitation_by_token,
     invitation_problem,
+    reset_by_token,
+    use_reset,
+    user_by_email,
 )
 
 
@@ -42,40 +48,78 @@ def _start_session(row: dict) -> None:
     start_session_clock()
 
 
+def _login_page(form, error=None, status=200, carried: str = ""):
+    return (
+        render_template("auth/login.html", form=form, error=error, carried=carried),
+        status,
+    )
+
+
+@bp.app_errorhandler(LoginToKeepDraft)
+def login_keeping_draft(exc: LoginToKeepDraft):
+    """Her session was gone when she posted: log in here, and her text is kept."""
+    carried = drafts.carry(exc.key, exc.page, exc.fields)
+    flash("Je sessie was verlopen. Log opnieuw in: je tekst wordt bewaard.")
+    return _login_page(LoginForm(formdata=None), status=401, carried=carried)
+
+
+def _keep_carried(db, user_id: int) -> str | None:
+    """Save the text the login page carried as her draft; return the page to go back to."""
+    carried = drafts.uncarry(request.form.get("carried", ""))
+    if carried is None:
+        return None
+    key, page, fields = carried
+    drafts.save(db, user_id, key, fields)
+    return page
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @allow(PUBLIC)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()
-    error, status = None, 200
-    if form.validate_on_submit():
-        email = form.email.data
-        wait = login_blocked_for(email)
-        if wait:
-            minutes = max(1, round(wait / 60))
-            error = (
-                "Te veel mislukte pogingen. Probeer het over "
-                f"{minutes} minu{'ut' if minutes == 1 else 'ten'} opnieuw."
-            )
-            audit("login_throttled", detail=f"wait {wait}s")
-            return render_template("auth/login.html", form=form, error=error), 429
-        row = check_password(get_db(), email, form.password.data)
-        if row is None:
-            record_login_failure(email)
-            audit("login_failed")
-            error = "Dit e-mailadres en wachtwoord horen niet bij elkaar."
-        elif not row["active"]:
-            audit("login_disabled_account", subject=f"user:{row['id']}", actor_id=row["id"])
-            error = "Dit account is uitgeschakeld. Neem contact op met de coördinator."
-        else:
-            clear_login_failures(email)
-            _start_session(row)
-            audit("login", subject=f"user:{row['id']}")
-            return redirect(_safe_next(request.args.get("next")))
-    if error or form.errors:
-        status = 400
-    return render_template("auth/login.html", form=form, error=error), status
+    carried = request.form.get("carried", "")
+    if not form.validate_on_submit():
+        status = 400 if form.errors else 200
+        return _login_page(form, status=status, carried=carried)
+    email = form.email.data
+    wait, attempt = throttle.reserve_attempt(email)
+    if wait:
+        minutes = max(1, round(wait / 60))
+        error = (
+            "Te veel mislukte pogingen. Probeer het over "
+            f"{minutes} minu{'ut' if minutes == 1 else 'ten'} opnieuw, of vraag hieronder "
+            "een nieuw wachtwoord aan."
+        )
+        audit("login_throttled", detail=f"wait {wait}s")
+        return _login_page(form, error, 429, carried)
+    db = get_db()
+    row = check_password(db, email, form.password.data)
+    if row is None:
+        audit("login_failed")
+        error = "Dit e-mailadres en wachtwoord horen niet bij elkaar."
+        return _login_page(form, error, 400, carried)
+    if not row["active"]:
+        audit("login_disabled_account", subject=f"user:{row['id']}", actor_id=row["id"])
+        error = "Dit account is uitgeschakeld. Neem contact op met de coördinator."
+        return _login_page(form, error, 400, carried)
+    throttle.attempt_succeeded(email, attempt)
+    _start_session(row)
+    audit("login", subject=f"user:{row['id']}")
+    page = _keep_carried(db, row["id"])
+    if page:
+        flash("Je bent weer ingelogd. Je tekst is bewaard: kijk hem na en plaats hem.")
+    response = redirect(page or _safe_next(request.args.get("next")))
+    response.set_cookie(
+        throttle.DEVICE_COOKIE,
+        throttle.device_cookie_value(email),
+        max_age=throttle.DEVICE_DAYS * 86400,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure,
+    )
+    return response
 
 
 @bp.route("/logout", methods=["POST"])
@@ -88,7 +132,11 @@ def logout():
     logout_user()
     session.clear()
     flash("Je bent uitgelogd.")
-    return redirect(url_for("accounts.login"))
+    response = redirect(url_for("accounts.login"))
+    # Nothing of hers stays on a shared device: pages, kept dossiers and questions, the
+    # service worker's copies. (The device cookie stays: it only says she logged in here.)
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @bp.route("/uitnodiging/<token>", methods=["GET", "POST"])
@@ -116,3 +164,65 @@ def accept(token: str):
         render_template("auth/accept.html", form=form, invitation=invitation, error=error),
         status,
     )
+
+
+@bp.route("/wachtwoord-vergeten", methods=["GET", "POST"])
+@allow(PUBLIC)
+def forgot_password():
+    """Ask for a link to choose a new password; the answer never tells if an address exists."""
+    form = ForgotForm()
+    if form.validate_on_submit():
+        email = form.email.data
+        # Counted like login attempts: nobody can flood an address with mail.
+        wait, _ = throttle.reserve_attempt("reset:" + email)
+        if not wait:
+            db = get_db()
+            row = user_by_email(db, email)
+            if row and row["active"] and not row["system"] and row["password_hash"]:
+                send_reset(db, row)
+                audit("password_reset_requested", subject=f"user:{row['id']}")
+        flash(
+            "Als dit adres bij ons bekend is, krijg je binnen een paar minuten een mail met een "
+            "link om een nieuw wachtwoord te kiezen. Kijk ook bij ongewenste mail."
+        )
+        return redirect(url_for("accounts.login"))
+    status = 400 if form.errors else 200
+    return render_template("auth/forgot.html", form=form), status
+
+
+def send_reset(db, row: dict, started_by: int | None = None) -> str:
+    """Queue the mail with a one-time reset link; return the link."""
+    token = create_reset(db, row["id"], started_by)
+    link = current_app.config["BASE_URL"].rstrip("/") + url_for("accounts.reset", token=token)
+    with transaction(db.conn):
+        notify.queue_mail(
+            db,
+            row["email"],
+            "Leer-Kracht: kies een nieuw wachtwoord",
+            "mail/reset",
+            {"name": row["name"], "link": link, "hours": RESET_HOURS},
+            f"reset:{token[:16]}",
+        )
+    return link
+
+
+@bp.route("/wachtwoord-herstellen/<token>", methods=["GET", "POST"])
+@allow(PUBLIC)
+def reset(token: str):
+    db = get_db()
+    if reset_by_token(db, token) is None:
+        problem = "Deze link werkt niet meer: hij is al gebruikt of verlopen. Vraag een nieuwe aan."
+        return render_template("auth/invitation_problem.html", problem=problem), 410
+    form = ResetForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            user_id = use_reset(db, token, form.password.data)
+        except AccountError as exc:
+            error = str(exc)
+        else:
+            audit("password_reset", subject=f"user:{user_id}", actor_id=user_id)
+            flash("Je nieuwe wachtwoord is ingesteld. Log ermee in.")
+            return redirect(url_for("accounts.login"))
+    status = 400 if (error or form.errors) else 200
+    return render_template("auth/reset.html", form=form, error=error), status

@@ -57,3 +57,11 @@ class DeleteAccountForm(Form):
     password = PasswordField(
         "Je wachtwoord, ter bevestiging", [DataRequired("Vul je wachtwoord in ter bevestiging.")]
     )
+
+
+class ForgotForm(Form):
+    email = email_field()
+
+
+class ResetForm(Form):
+    password, confirm = new_password_fields("Nieuw wachtwoord", "Herhaal het nieuwe wachtwoord")

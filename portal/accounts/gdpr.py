@@ -15,6 +15,13 @@ from ..questions.cases import answer_body, case_doc
 from .users import create_user, get_user, user_by_email
 
 FORMER_EMAIL = "oud-account@leer-kracht.invalid"
+# Why a coordinator deletes an account (the audit log keeps the key, never free text).
+DELETE_REASONS = {
+    "verzoek": "De persoon vroeg erom",
+    "vertrokken": "Werkt niet meer in de regio",
+    "dubbel": "Dubbel account",
+    "anders": "Andere reden",
+}
 
 
 def former_account(db) -> int:
@@ -25,32 +32,75 @@ def former_account(db) -> int:
     return create_user(db, FORMER_EMAIL, "Oud-account", "teacher", system=True)
 
 
+# Columns that point at a person without being about her (set to NULL on deletion).
+UNLINKED_COLUMNS = (
+    ("questions", "best_chosen_by"),
+    ("dossier_versions", "proposed_by"),
+    ("dossier_versions", "decided_by"),
+    ("activities", "created_by"),
+)
+
+
 def export(db, user_id: int) -> dict:
     """Everything the portal holds about a person, as JSON-ready data."""
     user = get_user(db, user_id)
-    rows = lambda sql: [dict(r) for r in db.query(sql, [user_id])]  # noqa: E731
+    rows = lambda sql, params=(user_id,): [dict(r) for r in db.query(sql, list(params))]  # noqa: E731
     return {
         "exported_at": clock.stamp(),
         "account": {
-            k: user[k] for k in ("email", "name", "role", "school_name", "created_at", "active")
+            k: user[k]
+            for k in ("email", "name", "role", "school_name", "created_at", "active", "topics")
         },
+        "expertise": [
+            r["cluster"] for r in rows("SELECT cluster FROM user_expertise WHERE user_id = ?")
+        ],  # fmt: skip
+        "notification_settings": rows(
+            "SELECT kind, mode FROM notification_prefs WHERE user_id = ? ORDER BY kind"
+        ),
         "questions": rows(
             "SELECT id, cluster, title, body, status, anonymous, grade_band, created_at, "
             "resolved_at FROM questions WHERE author_id = ? ORDER BY id"
+        ),
+        "additions_to_own_questions": rows(
+            "SELECT a.question_id, a.body, a.created_at FROM question_additions a "
+            "JOIN questions q ON q.id = a.question_id WHERE q.author_id = ? ORDER BY a.id"
         ),
         "answers": rows(
             "SELECT id, question_id, kind, body, created_at FROM answers WHERE author_id = ? "
             "ORDER BY id"
         ),
+        "drafts": rows("SELECT key, fields, updated_at FROM drafts WHERE user_id = ? ORDER BY key"),
+        "following": rows(
+            "SELECT question_id, created_at FROM question_followers WHERE user_id = ? "
+            "ORDER BY question_id"
+        ),
         "suggestions_that_helped": rows(
             "SELECT kind, target, created_at FROM suggestion_helped WHERE user_id = ? ORDER BY id"
+        ),
+        "notifications": rows(
+            "SELECT kind, title, text, created_at, read_at FROM notifications "
+            "WHERE user_id = ? ORDER BY id"
+        ),
+        "mails": rows(
+            "SELECT subject, body_text, created_at, sent_at FROM outbox WHERE to_addr = ? "
+            "COLLATE NOCASE ORDER BY id",
+            (user["email"],),
+        ),
+        "identity_reveals_made": rows(
+            "SELECT question_id, reason, created_at FROM identity_reveals "
+            "WHERE coordinator_id = ? ORDER BY id"
         ),
         "security_events": rows("SELECT at, event FROM audit_log WHERE actor_id = ? ORDER BY id"),
     }
 
 
 def delete_account(db, user_id: int) -> None:
-    """Delete an account; its questions and answers stay as knowledge, unlinked."""
+    """Delete an account; its questions and answers stay as knowledge, unlinked.
+
+    Everything else about her goes: her mail (sent or queued: nothing more is sent to her),
+    drafts, notifications, follows, expertise and settings (the last ones by ON DELETE
+    CASCADE).
+    """
     user = get_user(db, user_id)
     if user is None or user["system"]:
         raise ValueError("no such account")
@@ -68,6 +118,15 @@ def delete_account(db, user_id: int) -> None:
         )
         db.conn.execute("UPDATE invitations SET invited_by = NULL WHERE invited_by = ?", (user_id,))
         db.conn.execute("DELETE FROM invitations WHERE email = ?", (user["email"],))
+        db.conn.execute("DELETE FROM outbox WHERE to_addr = ? COLLATE NOCASE", (user["email"],))
+        db.conn.execute("DELETE FROM form_keys WHERE user_id = ?", (user_id,))
+        # What she did for others stays, without her: who chose a best answer, proposed or
+        # decided a dossier edit, planned an activity.
+        for table, column in UNLINKED_COLUMNS:
+            db.conn.execute(
+                f"UPDATE {table} SET {column} = NULL WHERE {column} = ?",  # noqa: S608 # nosec B608 - constants
+                (user_id,),
+            )
         db.conn.execute("DELETE FROM users WHERE id = ?", (user_id,))
 
 

@@ -188,6 +188,25 @@ def list_schools(db) -> list[dict]:
     return list(db.query("SELECT * FROM schools ORDER BY name"))
 
 
+# An anonymous label names the kind of school only when that still leaves many people: at
+# least this many schools of the kind, and this many teachers and experts at them.
+SAFE_KIND_SCHOOLS = 2
+SAFE_KIND_PEOPLE = 8
+
+
+def safe_school_kinds(db) -> frozenset[str]:
+    """The school kinds that do not narrow an anonymous asker to a handful of people."""
+    rows = db.execute(
+        "SELECT s.kind, count(DISTINCT s.id), count(u.id) FROM schools s LEFT JOIN users u "
+        "ON u.school_id = s.id AND u.role IN ('teacher', 'expert') AND u.active = 1 "
+        "AND u.system = 0 GROUP BY s.kind"
+    ).fetchall()
+    return frozenset(
+        kind for kind, schools, people in rows
+        if schools >= SAFE_KIND_SCHOOLS and people >= SAFE_KIND_PEOPLE
+    )  # fmt: skip
+
+
 def school_names(db) -> list[str]:
     """The region's school names, which the privacy guard looks for."""
     return [r[0] for r in db.execute("SELECT name FROM schools")]
@@ -317,3 +336,64 @@ def colleagues(db, exclude: tuple[int, ...] = ()) -> list[dict]:
             list(exclude),
         )
     )
+
+
+# ---- forgotten passwords ------------------------------------------------------------------
+
+RESET_HOURS = 24
+
+
+def create_reset(db, user_id: int, started_by: int | None = None) -> str:
+    """A one-time link to choose a new password; earlier unused links stop working."""
+    token = secrets.token_urlsafe(32)
+    with transaction(db.conn):
+        db.conn.execute(
+            "UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL",
+            (clock.stamp(), user_id),
+        )
+        db.conn.execute(
+            "INSERT INTO password_resets (user_id, token_hash, created_at, expires_at, "
+            "started_by) VALUES (?, ?, ?, ?, ?)",
+            (
+                user_id,
+                _hash_token(token),
+                clock.stamp(),
+                clock.stamp_in(timedelta(hours=RESET_HOURS)),
+                started_by,
+            ),
+        )
+    return token
+
+
+def reset_by_token(db, token: str) -> dict | None:
+    """The usable reset behind a link (not used, not expired, active account), or None."""
+    rows = list(
+        db.query(
+            "SELECT r.*, u.email, u.active FROM password_resets r JOIN users u "
+            "ON u.id = r.user_id WHERE r.token_hash = ?",
+            [_hash_token(token)],
+        )
+    )
+    if not rows:
+        return None
+    row = rows[0]
+    if row["used_at"] or row["expires_at"] < clock.stamp() or not row["active"]:
+        return None
+    return row
+
+
+def use_reset(db, token: str, password: str) -> int:
+    """Set the new password through a reset link (once); every session of the user ends."""
+    reset = reset_by_token(db, token)
+    if reset is None:
+        raise AccountError("Deze link werkt niet meer. Vraag een nieuwe aan.")
+    validate_password(password, reset["email"])
+    with transaction(db.conn):
+        claimed = db.conn.execute(
+            "UPDATE password_resets SET used_at = ? WHERE id = ? AND used_at IS NULL",
+            (clock.stamp(), reset["id"]),
+        ).rowcount
+        if not claimed:
+            raise AccountError("Deze link is al gebruikt.")
+        set_password(db, reset["user_id"], password)
+    return reset["user_id"]

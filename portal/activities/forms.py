@@ -1,10 +1,10 @@
 """Forms for parent activities."""
 
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.validators import DataRequired, Length
 
 from ..questions.cases import CLUSTERS
-from ..web.forms import Form
+from ..web.forms import Form, date_field, time_field
 
 
 class ActivityForm(Form):
@@ -14,13 +14,8 @@ class ActivityForm(Form):
         choices=[("ouderavond", "Thema-ouderavond"), ("ouders-voor-ouders", "Ouders voor ouders")],
     )
     cluster = SelectField("Thema", choices=[("", "Algemeen"), *CLUSTERS.items()], default="")
-    starts_at = StringField(
-        "Datum en tijd",
-        [
-            DataRequired("Vul datum en tijd in."),
-            Regexp(r"^\d{4}-\d{2}-\d{2}(T| )\d{2}:\d{2}$", message="Gebruik JJJJ-MM-DD UU:MM."),
-        ],
-    )
+    day = date_field()
+    time = time_field("Begintijd")
     place = StringField(
         "Plaats of link", [DataRequired("Vul een plaats in, of 'online'."), Length(max=200)]
     )

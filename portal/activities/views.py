@@ -3,8 +3,10 @@
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from .. import clock
 from ..db import get_db
 from ..web.access import EVERYONE, allow
+from ..web.forms import planned_moment
 from . import bp, data
 from .forms import ActivityForm, SummaryForm
 
@@ -34,7 +36,8 @@ def index():
 @allow("coordinator")
 def create():
     form = ActivityForm()
-    if not form.validate_on_submit():
+    starts = planned_moment(form) if form.validate_on_submit() else None
+    if starts is None:
         return _render(form, 400)
     data.create(
         get_db(),
@@ -42,7 +45,7 @@ def create():
         title=form.title.data,
         kind=form.kind.data,
         cluster=form.cluster.data,
-        starts_at=form.starts_at.data.replace(" ", "T"),
+        starts_at=clock.local_stamp(starts),
         place=form.place.data,
         online=form.online.data,
         description=form.description.data,
@@ -51,7 +54,7 @@ def create():
     return redirect(url_for("activities.index"))
 
 
-@bp.route("/<int:activity_id>/terugblik", methods=["POST"])
+@bp.route("/<id:activity_id>/terugblik", methods=["POST"])
 @allow("coordinator")
 def summarise(activity_id: int):
     """After the evening: a short summary, kept with the activity."""

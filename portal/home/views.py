@@ -1,12 +1,15 @@
 """The start page of each role, and robots.txt."""
 
-from flask import Response, current_app, render_template
+import json
+
+from flask import Response, current_app, render_template, send_from_directory, url_for
 from flask_login import current_user
 
 from ..activities import data as activities
 from ..db import get_db
 from ..kennisbank import store
 from ..questions import cases
+from ..web import assets
 from ..web.access import EVERYONE, PUBLIC, allow
 from . import bp
 
@@ -32,7 +35,11 @@ def index():
         ]
         context["recent_cases"] = cases.list_questions(db, "resolved", limit=5)
     else:
-        context["open_questions"] = cases.list_questions(db, "open", limit=5)
+        # Colleagues' questions: her own are under Mijn vragen.
+        context["open_questions"] = [
+            cases.hide_asker(q, current_user.id)
+            for q in cases.list_questions(db, "open", limit=5, exclude_author=current_user.id)
+        ]
     return render_template("home/index.html", **context)
 
 
@@ -41,3 +48,57 @@ def index():
 def robots():
     # Nothing in a region's portal is for search engines.
     return Response("User-agent: *\nDisallow: /\n", mimetype="text/plain")
+
+
+@bp.route("/manifest.webmanifest")
+@allow(PUBLIC)
+def manifest():
+    """The web app manifest: "App Leer-Kracht" on the home screen."""
+    name = current_app.config["REGION_NAME"]
+    data = {
+        "name": f"Leer-Kracht · {name}",
+        "short_name": "Leer-Kracht",
+        "description": "Hulp bij vragen over gedrag in de klas, van collega's in de regio.",
+        "lang": "nl",
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#f6f7f9",
+        "theme_color": "#0b6e4f",
+        "icons": [
+            {
+                "src": url_for("home.icon", size=str(size)),
+                "sizes": f"{size}x{size}",
+                "type": "image/png",
+                "purpose": "any maskable",
+            }  # fmt: skip
+            for size in (192, 512)
+        ],
+    }
+    response = Response(json.dumps(data, ensure_ascii=False), mimetype="application/manifest+json")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@bp.route("/icoon-<any('192', '512'):size>.png")
+@allow(PUBLIC)
+def icon(size: str):
+    response = Response(assets.icon_png(int(size)), mimetype="image/png")
+    response.headers["Cache-Control"] = assets.IMMUTABLE
+    return response
+
+
+@bp.route("/sw.js")
+@allow(PUBLIC)
+def service_worker():
+    """The service worker, served from the root so that it may keep pages of the portal."""
+    response = send_from_directory(assets.STATIC, "sw.js", mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.route("/offline")
+@allow(PUBLIC)
+def offline():
+    """What a teacher sees without a network, for pages she has not kept."""
+    return render_template("home/offline.html")

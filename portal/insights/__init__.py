@@ -4,4 +4,10 @@ from flask import Blueprint
 
 bp = Blueprint("insights", __name__, url_prefix="/beheer/inzicht", template_folder="templates")
 
-from . import views  # noqa: E402, F401 - the views register on bp
+
+def init_app(app) -> None:
+    # The views are imported when the app is built, not with the package: other features
+    # import this package's data modules, and the views import theirs (no import cycle).
+    from . import views  # noqa: F401 - the views register on bp
+
+    app.register_blueprint(bp)

@@ -2,7 +2,7 @@
 
 import difflib
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..db import get_db, get_index
@@ -14,6 +14,15 @@ from . import bp, dossiers, store
 from .forms import ProposalForm
 
 EDITORS = ("expert", "coordinator")
+OFFLINE_PAGES = {"kennisbank.index", "kennisbank.dossier", "kennisbank.printable"}
+
+
+@bp.after_request
+def _keep_offline(response):
+    """The kennisbank may stay on any device: the service worker keeps these pages."""
+    if request.endpoint in OFFLINE_PAGES and response.status_code == 200:
+        response.headers["X-Offline"] = "bewaar"
+    return response
 
 
 def _all():
@@ -110,7 +119,7 @@ def _proposal_or_404(version_id: int) -> dict:
     return row
 
 
-@bp.route("/voorstellen/<int:version_id>")
+@bp.route("/voorstellen/<id:version_id>")
 @allow("coordinator")
 def proposal(version_id: int):
     row = _proposal_or_404(version_id)
@@ -128,7 +137,7 @@ def proposal(version_id: int):
     )
 
 
-@bp.route("/voorstellen/<int:version_id>/<any(goedkeuren, afwijzen):decision>", methods=["POST"])
+@bp.route("/voorstellen/<id:version_id>/<any(goedkeuren, afwijzen):decision>", methods=["POST"])
 @allow("coordinator")
 def decide(version_id: int, decision: str):
     row = _proposal_or_404(version_id)

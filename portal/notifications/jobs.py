@@ -13,8 +13,10 @@ from flask import current_app
 from index import SearchIndex
 
 from .. import clock
+from ..circles import jobs as circle_jobs
 from ..db import transaction
 from ..kennisbank import store
+from ..support import jobs as support_jobs
 from . import mail, notify
 from .schooltime import SchoolCalendar
 
@@ -146,6 +148,9 @@ def _run(db, index: SearchIndex, now: datetime | None) -> dict:
                 notify.notify(db, [q["author_id"]], "feedback", q)
                 done["feedback"] += 1
 
+    # The features that have their own waiting times (their jobs modules hold the SQL).
+    done.update(support_jobs.run(db, now, calendar))
+    done.update(circle_jobs.run(db, now))
     done["digests"] = notify.queue_digests(db)
     done.update({f"mail_{k}": v for k, v in mail.send_outbox(db).items()})
     return done

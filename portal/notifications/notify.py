@@ -5,6 +5,10 @@ outbox row. Mails are Dutch, plain text and HTML, carry no pupil details beyond 
 question's title, and link into the portal (login required).
 """
 
+import json
+from email.utils import make_msgid
+from urllib.parse import urlsplit
+
 from flask import current_app, render_template
 
 from .. import clock
@@ -20,6 +24,11 @@ KINDS = {
     "reminder": "Herinnering: kies het meest behulpzame antwoord",
     "reminder_again": "Tweede herinnering: kies het meest behulpzame antwoord",
     "feedback": "Heeft het geholpen?",
+    "circle_meeting": "Bijeenkomst van je leerkrachtkring",
+    "circle_published": "Geleerd in de kring",
+    "support_request": "Vraag om directe ondersteuning in de klas",
+    "support_update": "Nieuws over je vraag om ondersteuning",
+    "support_escalation": "Vraag om ondersteuning wacht te lang",
 }
 MODES = {"immediate": "meteen", "daily": "dagelijks overzicht", "never": "nooit"}
 # Defaults: what matters to the person at once; the region's flow once a day.
@@ -33,6 +42,11 @@ DEFAULT_MODES = {
     "reminder": "immediate",
     "reminder_again": "immediate",
     "feedback": "immediate",
+    "circle_meeting": "immediate",
+    "circle_published": "daily",
+    "support_request": "immediate",
+    "support_update": "immediate",
+    "support_escalation": "immediate",
 }
 
 
@@ -54,12 +68,23 @@ def set_prefs(db, user_id: int, modes: dict[str, str]) -> None:
                 )
 
 
-def notify(db, user_ids, kind: str, question: dict, text: str | None = None) -> int:
-    """Notify people about a question, once per person, kind and question.
+def notify(
+    db,
+    user_ids,
+    kind: str,
+    question: dict | None = None,
+    text: str | None = None,
+    about: dict | None = None,
+) -> int:
+    """Notify people, once per person, kind and question (or subject).
 
+    ``question`` is a question row; ``about`` describes anything else: {"subject": a stable
+    key such as "meeting:5", "title", "url" (a path), optional "attachments" for the mail}.
     Runs inside the caller's transaction when there is one; returns how many were new.
     """
     text = text or KINDS[kind]
+    if question is not None:
+        about = {"subject": None, "title": question["title"], "url": f"/vragen/{question['id']}"}
     created = 0
     stamp = clock.stamp()
     with transaction(db.conn):
@@ -70,49 +95,74 @@ def notify(db, user_ids, kind: str, question: dict, text: str | None = None) -> 
             if user is None or not user[3] or user[4]:
                 continue
             cur = db.conn.execute(
-                "INSERT OR IGNORE INTO notifications (user_id, kind, question_id, text, "
-                "created_at) VALUES (?, ?, ?, ?, ?)",
-                (user_id, kind, question["id"], text, stamp),
+                "INSERT OR IGNORE INTO notifications (user_id, kind, question_id, subject, title, "
+                "url, text, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    user_id,
+                    kind,
+                    question["id"] if question is not None else None,
+                    about["subject"],
+                    about["title"],
+                    about["url"],
+                    text,
+                    stamp,
+                ),
             )
             if not cur.rowcount:
                 continue
             created += 1
             if prefs(db, user_id).get(kind) == "immediate":
-                _queue_mail(
-                    db, user, kind, [(question, text)], f"{kind}:{user_id}:{question['id']}"
+                key = about["subject"] or question["id"]
+                _queue_notification_mail(
+                    db,
+                    user,
+                    [(about["title"], about["url"], text)],
+                    f"{kind}:{user_id}:{key}",
+                    about.get("attachments"),
                 )
     return created
 
 
-def _queue_mail(db, user, kind: str, items: list[tuple[dict, str]], dedupe_key: str) -> None:
+def queue_mail(db, to_addr: str, subject: str, template: str, context: dict, dedupe_key: str,
+               attachments: list[dict] | None = None) -> None:  # fmt: skip
+    """Put one mail (text and HTML from ``template``.txt/.html) in the outbox.
+
+    A web request never talks SMTP: `jobs run` sends the outbox (notifications/mail.py).
+    """
+    context = {
+        **context,
+        "base": current_app.config["BASE_URL"].rstrip("/"),
+        "region": current_app.config["REGION_NAME"],
+    }
+    db.conn.execute(
+        "INSERT OR IGNORE INTO outbox (dedupe_key, to_addr, subject, body_text, body_html, "
+        "created_at, next_attempt_at, message_id, attachments) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            dedupe_key,
+            to_addr,
+            subject,
+            render_template(f"{template}.txt", **context),
+            render_template(f"{template}.html", **context),
+            clock.stamp(),
+            clock.stamp(),
+            make_msgid(domain=urlsplit(context["base"]).hostname or "leer-kracht.local"),
+            json.dumps(attachments) if attachments else None,
+        ),
+    )
+
+
+def _queue_notification_mail(db, user, items, dedupe_key: str, attachments=None) -> None:
     base = current_app.config["BASE_URL"].rstrip("/")
-    entries = [
-        {"title": q["title"], "text": text, "url": f"{base}/vragen/{q['id']}"} for q, text in items
-    ]
+    entries = [{"title": title, "text": text, "url": base + url} for title, url, text in items]
     subject = (
         f"Leer-Kracht: {entries[0]['text']}"
         if len(entries) == 1
         else f"Leer-Kracht: je overzicht ({len(entries)} meldingen)"
     )
-    context = {
-        "name": user[2],
-        "entries": entries,
-        "base": base,
-        "region": current_app.config["REGION_NAME"],
-    }
-    db.conn.execute(
-        "INSERT OR IGNORE INTO outbox (dedupe_key, to_addr, subject, body_text, body_html, "
-        "created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (
-            dedupe_key,
-            user[1],
-            subject,
-            render_template("mail/notification.txt", **context),
-            render_template("mail/notification.html", **context),
-            clock.stamp(),
-            clock.stamp(),
-        ),
-    )
+    queue_mail(
+        db, user[1], subject, "mail/notification", {"name": user[2], "entries": entries},
+        dedupe_key, attachments,
+    )  # fmt: skip
 
 
 def queue_digests(db) -> int:
@@ -133,10 +183,9 @@ def queue_digests(db) -> int:
         marks = ",".join("?" * len(daily))
         rows = list(
             db.query(
-                "SELECT n.id, n.text, q.id AS qid, q.title FROM notifications n "  # noqa: S608 # nosec B608
-                "JOIN questions q ON q.id = n.question_id WHERE n.user_id = ? "
-                f"AND n.digest_sent_at IS NULL AND n.read_at IS NULL AND n.kind IN ({marks}) "
-                "ORDER BY n.id",
+                "SELECT n.id, n.text, n.title, n.url FROM notifications n "  # noqa: S608 # nosec B608
+                f"WHERE n.user_id = ? AND n.digest_sent_at IS NULL AND n.read_at IS NULL "
+                f"AND n.kind IN ({marks}) ORDER BY n.id",
                 [user_id, *daily],
             )
         )
@@ -148,11 +197,10 @@ def queue_digests(db) -> int:
         if user is None:
             continue
         with transaction(db.conn):
-            _queue_mail(
+            _queue_notification_mail(
                 db,
                 user,
-                "digest",
-                [({"id": r["qid"], "title": r["title"]}, r["text"]) for r in rows],
+                [(r["title"], r["url"], r["text"]) for r in rows],
                 f"digest:{user_id}:{day}",
             )
             db.conn.executemany(
@@ -166,11 +214,21 @@ def queue_digests(db) -> int:
 def for_user(db, user_id: int, limit: int = 100) -> list[dict]:
     return list(
         db.query(
-            "SELECT n.*, q.title FROM notifications n JOIN questions q ON q.id = n.question_id "
-            "WHERE n.user_id = ? ORDER BY n.id DESC LIMIT ?",
+            "SELECT * FROM notifications WHERE user_id = ? ORDER BY id DESC LIMIT ?",
             [user_id, limit],
         )
     )
+
+
+def open_one(db, user_id: int, notification_id: int) -> str | None:
+    """Mark one of her notifications read; return where it leads (None: not hers)."""
+    with transaction(db.conn):
+        row = db.conn.execute(
+            "UPDATE notifications SET read_at = coalesce(read_at, ?) WHERE id = ? AND user_id = ? "
+            "RETURNING url",
+            (clock.stamp(), notification_id, user_id),
+        ).fetchone()
+    return row[0] if row else None
 
 
 def mark_all_read(db, user_id: int) -> None:

@@ -1,6 +1,6 @@
 """Meldingen: the notifications page and the small unread badge (polled cheaply by htmx)."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..db import get_db
@@ -14,6 +14,17 @@ from . import bp, notify
 def index():
     items = notify.for_user(get_db(), current_user.id)
     return render_template("notifications/index.html", items=items, form=EmptyForm())
+
+
+@bp.route("/<id:notification_id>/open", methods=["POST"])
+@allow(*EVERYONE)
+def open_one(notification_id: int):
+    """Open a notification: it is read now, and she goes where it leads."""
+    EmptyForm()
+    url = notify.open_one(get_db(), current_user.id, notification_id)
+    if url is None:
+        abort(404)
+    return redirect(url)
 
 
 @bp.route("/aantal")

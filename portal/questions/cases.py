@@ -38,6 +38,17 @@ LEFT JOIN schools s ON s.id = u.school_id
 """
 
 
+def hide_asker(row: dict, viewer_id: int | None) -> dict:
+    """An anonymous question as others see it: no name and no school of the asker in it.
+
+    Applied before anything reaches a template, so no page, fragment or mail can show the
+    identity by mistake; the coordinator sees it only after a logged reveal.
+    """
+    if row.get("anonymous") and row.get("author_id") != viewer_id:
+        return {**row, "author_name": None, "school_name": None, "author_id": None}
+    return row
+
+
 def get_question(db, question_id: int) -> dict | None:
     rows = list(db.query(QUESTION_SELECT + "WHERE q.id = ?", [question_id]))
     return rows[0] if rows else None
@@ -55,12 +66,17 @@ def get_answers(db, question_id: int) -> list[dict]:
     )
 
 
-def list_questions(db, status: str, cluster: str | None = None, limit=50, offset=0) -> list[dict]:
+def list_questions(
+    db, status: str, cluster: str | None = None, limit=50, offset=0, exclude_author=None
+) -> list[dict]:
     """Open questions unanswered first, then newest; resolved cases newest first."""
     where, params = "WHERE q.status = ?", [status]
     if cluster in CLUSTERS:
         where += " AND q.cluster = ?"
         params.append(cluster)
+    if exclude_author is not None:
+        where += " AND q.author_id != ?"
+        params.append(exclude_author)
     order = (
         "ORDER BY answer_count > 0, q.created_at DESC, q.id DESC"
         if status == "open"
@@ -68,6 +84,25 @@ def list_questions(db, status: str, cluster: str | None = None, limit=50, offset
     )
     return list(
         db.query(f"{QUESTION_SELECT} {where} {order} LIMIT ? OFFSET ?", [*params, limit, offset])
+    )
+
+
+def by_ids(db, ids: list[int]) -> list[dict]:
+    """Questions by id, in the order given (a search's ranking)."""
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    rows = {r["id"]: r for r in db.query(f"{QUESTION_SELECT} WHERE q.id IN ({marks})", ids)}  # noqa: S608 # nosec B608 - only '?' marks
+    return [rows[i] for i in ids if i in rows]
+
+
+def by_author(db, author_id: int) -> list[dict]:
+    """A teacher's own questions, newest first (Mijn vragen)."""
+    return list(
+        db.query(
+            f"{QUESTION_SELECT} WHERE q.author_id = ? ORDER BY q.created_at DESC, q.id DESC",  # noqa: S608 # nosec B608 - constant
+            [author_id],
+        )
     )
 
 
@@ -119,6 +154,26 @@ def _check_length(field: str, text: str, label: str) -> str:
 GRADE_BANDS = ("1-2", "3-4", "5-6", "7-8")
 
 
+def posted_before(db, form_key: str | None, user_id: int) -> str | None:
+    """Where a form with this one-time key led the first time it was posted (or None)."""
+    if not form_key:
+        return None
+    row = db.execute(
+        "SELECT result FROM form_keys WHERE key = ? AND user_id = ?", [form_key, user_id]
+    ).fetchone()
+    return row[0] if row else None
+
+
+def _remember_form_key(db, form_key: str | None, user_id: int, result: str) -> None:
+    """Inside the transaction that wrote the post: a retry finds it instead of posting twice."""
+    if form_key:
+        db.conn.execute(
+            "INSERT OR IGNORE INTO form_keys (key, user_id, result, created_at) "
+            "VALUES (?, ?, ?, ?)",
+            (form_key[:64], user_id, result, clock.stamp()),
+        )
+
+
 def create_question(
     db,
     author_id: int,
@@ -127,6 +182,7 @@ def create_question(
     body: str,
     anonymous: bool = False,
     grade_band: str | None = None,
+    form_key: str | None = None,
 ) -> int:
     if cluster not in CLUSTERS:
         raise CaseError("Kies over welk soort gedrag je vraag gaat.")
@@ -139,12 +195,19 @@ def create_question(
             "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (author_id, cluster, title, body, int(bool(anonymous)), grade_band, clock.stamp()),
         )
+        _remember_form_key(db, form_key, author_id, f"/vragen/{cur.lastrowid}")
+        db.conn.execute("DELETE FROM drafts WHERE user_id = ? AND key = 'ask'", (author_id,))
     return cur.lastrowid
 
 
-def add_answer(db, question_id: int, author_id: int, kind: str, body: str) -> int:
-    if get_question(db, question_id) is None:
+def add_answer(
+    db, question_id: int, author_id: int, kind: str, body: str, form_key: str | None = None
+) -> int:
+    question = get_question(db, question_id)
+    if question is None:
         raise CaseError("Deze vraag bestaat niet (meer).", 404)
+    if question["author_id"] == author_id:
+        raise CaseError("Je eigen vraag vul je aan met 'Vul je vraag aan'.", 400)
     if kind not in ANSWER_KINDS:
         raise CaseError("Kies wat je antwoord biedt: een idee, een bron of eigen ervaring.")
     body = _check_length("answer", body, "Je antwoord")
@@ -154,7 +217,53 @@ def add_answer(db, question_id: int, author_id: int, kind: str, body: str) -> in
             "VALUES (?, ?, ?, ?, ?)",
             (question_id, author_id, kind, body, clock.stamp()),
         )
+        _remember_form_key(
+            db, form_key, author_id, f"/vragen/{question_id}#antwoord-{cur.lastrowid}"
+        )
+        db.conn.execute(
+            "DELETE FROM drafts WHERE user_id = ? AND key = ?",
+            (author_id, f"answer:{question_id}"),
+        )
     return cur.lastrowid
+
+
+def add_addition(db, question_id: int, user_id: int, body: str) -> int:
+    """The asker adds to her own question: shown under it, dated, never an answer."""
+    question = get_question(db, question_id)
+    if question is None:
+        raise CaseError("Deze vraag bestaat niet (meer).", 404)
+    if question["author_id"] != user_id:
+        raise CaseError("Alleen wie de vraag stelde, kan haar aanvullen.", 403)
+    body = _check_length("answer", body, "Je aanvulling")
+    with transaction(db.conn):
+        cur = db.conn.execute(
+            "INSERT INTO question_additions (question_id, body, created_at) VALUES (?, ?, ?)",
+            (question_id, body, clock.stamp()),
+        )
+        db.conn.execute(
+            "DELETE FROM drafts WHERE user_id = ? AND key = ?",
+            (user_id, f"addition:{question_id}"),
+        )
+    return cur.lastrowid
+
+
+def record_reveal(db, question_id: int, coordinator_id: int, reason: str) -> int:
+    """Keep why a coordinator saw who asked an anonymous question."""
+    with transaction(db.conn):
+        return db.conn.execute(
+            "INSERT INTO identity_reveals (question_id, coordinator_id, reason, created_at) "
+            "VALUES (?, ?, ?, ?)",
+            (question_id, coordinator_id, reason.strip(), clock.stamp()),
+        ).lastrowid
+
+
+def get_additions(db, question_id: int) -> list[dict]:
+    return list(
+        db.query(
+            "SELECT * FROM question_additions WHERE question_id = ? ORDER BY created_at, id",
+            [question_id],
+        )
+    )
 
 
 def mark_best(

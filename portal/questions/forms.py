@@ -7,28 +7,29 @@ from ..web.forms import Form
 from .cases import ANSWER_KINDS, CLUSTERS, LIMITS
 
 
+def _text(kind: str, missing: str, sizes: str) -> list:
+    """Validators of a required text of the length cases.LIMITS[kind] allows.
+
+    ``sizes`` says the allowed length in her words, with {} for the minimum and maximum.
+    """
+    low, high = LIMITS[kind]
+    return [DataRequired(missing), Length(min=low, max=high, message=sizes.format(low, high))]
+
+
 class AskForm(Form):
     title = StringField(
         "Je vraag in één zin",
-        [
-            DataRequired("Schrijf je vraag in één zin."),
-            Length(
-                min=LIMITS["title"][0],
-                max=LIMITS["title"][1],
-                message="Houd de korte vraag tussen {} en {} tekens.".format(*LIMITS["title"]),
-            ),
-        ],
+        _text(
+            "title", "Schrijf je vraag in één zin.", "Houd de korte vraag tussen {} en {} tekens."
+        ),
     )
     body = TextAreaField(
         "Beschrijf de situatie",
-        [
-            DataRequired("Beschrijf de situatie in de klas."),
-            Length(
-                min=LIMITS["body"][0],
-                max=LIMITS["body"][1],
-                message="Beschrijf de situatie in {} tot {} tekens.".format(*LIMITS["body"]),
-            ),
-        ],
+        _text(
+            "body",
+            "Beschrijf de situatie in de klas.",
+            "Beschrijf de situatie in {} tot {} tekens.",
+        ),
     )
     cluster = SelectField(
         "Over welk soort gedrag gaat het?",
@@ -63,12 +64,14 @@ class AnswerForm(Form):
     )
     body = TextAreaField(
         "Je antwoord",
-        [
-            DataRequired("Schrijf je antwoord."),
-            Length(
-                min=LIMITS["answer"][0],
-                max=LIMITS["answer"][1],
-                message="Schrijf een antwoord van {} tot {} tekens.".format(*LIMITS["answer"]),
-            ),
-        ],
+        _text("answer", "Schrijf je antwoord.", "Schrijf een antwoord van {} tot {} tekens."),
+    )
+
+
+class AdditionForm(Form):
+    """The asker's own follow-up to her question."""
+
+    body = TextAreaField(
+        "Vul je vraag aan",
+        _text("answer", "Schrijf je aanvulling.", "Schrijf een aanvulling van {} tot {} tekens."),
     )

@@ -2,13 +2,14 @@
 
 from dataclasses import dataclass
 
-from index import Hit, SearchIndex
+from index import Hit, SearchIndex, ranking
 
 
 @dataclass
 class Suggestions:
     cases: list[Hit]
     dossiers: list[Hit]
+    cut: bool = False  # the text was longer than the ask page searches with
 
     def __bool__(self) -> bool:
         return bool(self.cases or self.dossiers)
@@ -25,9 +26,10 @@ def suggest(db, index: SearchIndex, text: str) -> Suggestions:
     Only matches in a band ("strong" or "maybe", index/ranking.py) are returned: showing
     nothing beats making a teacher on a phone scroll through noise.
     """
-    if not text.strip():
+    query, cut = ranking.live_query(text)
+    if not query:
         return Suggestions([], [])
-    found = index.search_kinds(db.conn, text, 24, ("case", "dossier"))
+    found = index.search_kinds(db.conn, query, 24, ("case", "dossier"))
     return Suggestions(
-        [h for h in found["case"] if h.band], [h for h in found["dossier"] if h.band]
+        [h for h in found["case"] if h.band], [h for h in found["dossier"] if h.band], cut
     )

@@ -1,20 +1,32 @@
 """The region's questions: open questions, resolved cases, answering, the most helpful answer."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+import uuid
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 import privacy
+from index import ranking
 
 from ..accounts.forms import RevealForm
 from ..accounts.users import colleagues, school_names
 from ..db import get_db, get_index
 from ..kennisbank.store import dossier_for_cluster
 from ..notifications import routing
-from ..web.access import COLLEAGUES, EVERYONE, STAFF, allow
+from ..web.access import COLLEAGUES, EVERYONE, STAFF, allow, is_colleague
 from ..web.audit import audit
 from ..web.forms import EmptyForm
-from . import bp, cases
-from .forms import AnswerForm, EditQuestionForm
+from . import bp, cases, drafts
+from .forms import AdditionForm, AnswerForm, EditQuestionForm
 
 PAGE = 30
 
@@ -29,7 +41,10 @@ def _listing(status: str, template: str):
     cluster = request.args.get("cluster")
     cluster = cluster if cluster in cases.CLUSTERS else None
     page = _page()
-    items = cases.list_questions(db, status, cluster, limit=PAGE, offset=(page - 1) * PAGE)
+    items = [
+        cases.hide_asker(q, current_user.id)
+        for q in cases.list_questions(db, status, cluster, limit=PAGE, offset=(page - 1) * PAGE)
+    ]
     total = cases.count_questions(db, status, cluster)
     return render_template(
         template,
@@ -51,8 +66,47 @@ def open_list():
 @bp.route("/casussen")
 @allow(*EVERYONE)
 def resolved_list():
-    """Resolved cases: questions with the answer that helped most."""
-    return _listing("resolved", "questions/resolved.html")
+    """Resolved cases: questions with the answer that helped most; searchable by anyone.
+
+    Parents get the same search, and read the results scrubbed, as every case.
+    """
+    query = " ".join(request.args.get("zoek", "").split())[: cases.LIMITS["body"][1]]
+    if not query:
+        return _listing("resolved", "questions/resolved.html")
+    db = get_db()
+    cluster = request.args.get("cluster")
+    cluster = cluster if cluster in cases.CLUSTERS else None
+    hits = get_index().search(db.conn, ranking.live_query(query)[0], k=30, kind="case")
+    found = cases.by_ids(db, [int(h.target) for h in hits if h.target.isdigit()])
+    items = [
+        cases.hide_asker(q, current_user.id)
+        for q in found
+        if not cluster or q["cluster"] == cluster
+    ]
+    return render_template(
+        "questions/resolved.html", items=items, cluster=cluster, page=1, pages=1,
+        total=len(items), query=query,
+    )  # fmt: skip
+
+
+@bp.route("/mijn-vragen")
+@allow(*COLLEAGUES)
+def mine():
+    """Her own questions in one place: drafts, waiting, answered, resolved."""
+    db = get_db()
+    own = cases.by_author(db, current_user.id)
+    groups = {
+        "waiting": [q for q in own if q["status"] == "open" and not q["answer_count"]],
+        "answered": [q for q in own if q["status"] == "open" and q["answer_count"]],
+        "resolved": [q for q in own if q["status"] == "resolved"],
+    }
+    response = make_response(
+        render_template(
+            "questions/mine.html", groups=groups, drafts=drafts.for_user(db, current_user.id)
+        )
+    )
+    response.headers["X-Offline"] = "bewaar"  # her own questions: kept for offline reading
+    return response
 
 
 def _question_or_404(question_id: int) -> dict:
@@ -65,26 +119,38 @@ def _question_or_404(question_id: int) -> dict:
     return question
 
 
-def _render_detail(question: dict, form: AnswerForm, status: int = 200, **extra):
-    answers = cases.get_answers(get_db(), question["id"])
+def _render_detail(question: dict, form=None, status: int = 200, **extra):
+    db = get_db()
+    is_asker = current_user.id == question["author_id"]
+    answers = cases.get_answers(db, question["id"])
     if question["best_answer_id"]:
         answers.sort(key=lambda a: a["id"] != question["best_answer_id"])
+    key = f"{'addition' if is_asker else 'answer'}:{question['id']}"
+    if form is None:
+        draft = drafts.get(db, current_user.id, key) if is_colleague() else None
+        form = (AdditionForm if is_asker else AnswerForm)(data=draft or None)
+        extra.setdefault("draft", draft)
+    revealed = extra.pop("revealed", None)
+    shown = cases.hide_asker(question, current_user.id)
     return (
         render_template(
             "questions/detail.html",
-            question=question,
+            question=shown,
+            additions=cases.get_additions(db, question["id"]),
             answers=answers,
             form=form,
+            form_key=uuid.uuid4().hex,
             mark_form=EmptyForm(),
-            is_asker=current_user.id == question["author_id"],
+            is_asker=is_asker,
             can_edit=cases.can_edit(question, current_user),
             reveal_form=extra.pop("reveal_form", None) or RevealForm(formdata=None),
+            revealed=revealed,
             findings=extra.pop("findings", []),
             dossier=dossier_for_cluster(
-                get_db().conn, current_app.config["DOSSIER_DIR"], question["cluster"]
+                db.conn, current_app.config["DOSSIER_DIR"], question["cluster"]
             ),
-            followers=routing.follower_count(get_db(), question["id"]),
-            following=routing.is_following(get_db(), question["id"], current_user.id),
+            followers=routing.follower_count(db, question["id"]),
+            following=routing.is_following(db, question["id"], current_user.id),
             colleagues=_colleagues(question),
             may_close=_may_close(question, answers),
             warn_on_post=extra.pop("warn_on_post", False),
@@ -94,17 +160,22 @@ def _render_detail(question: dict, form: AnswerForm, status: int = 200, **extra)
     )
 
 
-@bp.route("/vragen/<int:question_id>")
+@bp.route("/vragen/<id:question_id>")
 @allow(*EVERYONE)
 def detail(question_id: int):
-    return _render_detail(_question_or_404(question_id), AnswerForm())
-
-
-@bp.route("/vragen/<int:question_id>/antwoord", methods=["POST"])
-@allow(*COLLEAGUES)
-def answer(question_id: int):
     question = _question_or_404(question_id)
-    form = AnswerForm()
+    body, status = _render_detail(question)
+    response = make_response(body, status)
+    if question["author_id"] == current_user.id:
+        response.headers["X-Offline"] = "bewaar"  # her own question, never someone else's
+    return response
+
+
+def _privacy_step(question: dict, form, field: str, audit_subject: str):
+    """The privacy guard before a post: a fix, a warning, or (None) go ahead.
+
+    Returns a response to send back instead of posting, or None.
+    """
     schools = school_names(get_db())
     fix = request.form.get("privacy_fix")
     if fix:
@@ -118,22 +189,70 @@ def answer(question_id: int):
         return _render_detail(question, form, findings=findings, warn_on_post=True)
     if findings:
         kinds = ",".join(sorted({ff.finding.kind for ff in findings}))
-        audit("privacy_warning_overridden", f"question:{question_id}", kinds)
+        audit("privacy_warning_overridden", audit_subject, kinds)
+    return None
+
+
+@bp.route("/vragen/<id:question_id>/antwoord", methods=["POST"])
+@allow(*COLLEAGUES)
+def answer(question_id: int):
+    question = _question_or_404(question_id)
+    db = get_db()
+    form = AnswerForm()
+    if question["author_id"] == current_user.id:
+        abort(403)  # her own question: she adds to it (see `addition`)
+    drafts.save(db, current_user.id, f"answer:{question_id}", form.data)
+    earlier = cases.posted_before(db, request.form.get("form_key"), current_user.id)
+    if earlier:
+        flash("Dit antwoord was al geplaatst; het staat er één keer.")
+        return redirect(earlier)
+    stop = _privacy_step(question, form, "body", f"question:{question_id}")
+    if stop is not None:
+        return stop
     try:
         answer_id = cases.add_answer(
-            get_db(), question_id, current_user.id, form.kind.data, form.body.data
+            db,
+            question_id,
+            current_user.id,
+            form.kind.data,
+            form.body.data,
+            request.form.get("form_key"),
         )
     except cases.CaseError as exc:
         form.body.errors = [*form.body.errors, str(exc)]
         return _render_detail(question, form, exc.status)
-    routing.on_answer(get_db(), question, current_user.id)
+    routing.on_answer(db, question, current_user.id)
     flash("Dank je! Je antwoord staat bij de vraag.")
     return redirect(
         url_for("questions.detail", question_id=question_id, _anchor=f"antwoord-{answer_id}")
     )
 
 
-@bp.route("/vragen/<int:question_id>/meest-behulpzaam", methods=["POST"])
+@bp.route("/vragen/<id:question_id>/aanvulling", methods=["POST"])
+@allow(*COLLEAGUES)
+def addition(question_id: int):
+    """The asker adds to her own question (it stays her question, not an answer)."""
+    question = _question_or_404(question_id)
+    if question["author_id"] != current_user.id:
+        abort(403)
+    db = get_db()
+    form = AdditionForm()
+    drafts.save(db, current_user.id, f"addition:{question_id}", form.data)
+    stop = _privacy_step(question, form, "body", f"question:{question_id}")
+    if stop is not None:
+        return stop
+    try:
+        addition_id = cases.add_addition(db, question_id, current_user.id, form.body.data)
+    except cases.CaseError as exc:
+        form.body.errors = [*form.body.errors, str(exc)]
+        return _render_detail(question, form, exc.status)
+    flash("Je aanvulling staat onder je vraag.")
+    return redirect(
+        url_for("questions.detail", question_id=question_id, _anchor=f"aanvulling-{addition_id}")
+    )
+
+
+@bp.route("/vragen/<id:question_id>/meest-behulpzaam", methods=["POST"])
 @allow(*COLLEAGUES)
 def mark_best(question_id: int):
     question = _question_or_404(question_id)
@@ -151,7 +270,7 @@ def mark_best(question_id: int):
     return redirect(url_for("questions.detail", question_id=question_id))
 
 
-@bp.route("/vragen/<int:question_id>/bewerken", methods=["GET", "POST"])
+@bp.route("/vragen/<id:question_id>/bewerken", methods=["GET", "POST"])
 @allow(*STAFF)
 def edit(question_id: int):
     """Let the asker (or the coordinator) correct a question; a resolved case is re-indexed."""
@@ -173,7 +292,7 @@ def edit(question_id: int):
     return render_template("questions/edit.html", question=question, form=form), status
 
 
-@bp.route("/vragen/<int:question_id>/verwijderen", methods=["GET", "POST"])
+@bp.route("/vragen/<id:question_id>/verwijderen", methods=["GET", "POST"])
 @allow("coordinator")
 def delete(question_id: int):
     """Moderation: remove a question, its answers and its place in the index."""
@@ -186,7 +305,7 @@ def delete(question_id: int):
     return render_template("questions/delete.html", question=question, form=form)
 
 
-@bp.route("/vragen/<int:question_id>/wie-vroeg", methods=["POST"])
+@bp.route("/vragen/<id:question_id>/wie-vroeg", methods=["POST"])
 @allow("coordinator")
 def reveal(question_id: int):
     """Show the coordinator who asked an anonymous question; the act is logged with a reason."""
@@ -195,16 +314,19 @@ def reveal(question_id: int):
     if not question["anonymous"]:
         abort(400)
     if not form.validate_on_submit():
-        return _render_detail(question, AnswerForm(formdata=None), 400, reveal_form=form)
-    audit("identity_revealed", subject=f"question:{question_id}", detail=form.reason.data)
+        return _render_detail(question, status=400, reveal_form=form)
+    reveal_id = cases.record_reveal(get_db(), question_id, current_user.id, form.reason.data)
+    # The audit log keeps ids only; the reason is in identity_reveals (docs/PRIVACY.md).
+    audit("identity_revealed", subject=f"question:{question_id}", detail=f"reveal:{reveal_id}")
     revealed = {"name": question["author_name"], "school": question["school_name"]}
-    return _render_detail(question, AnswerForm(formdata=None), revealed=revealed)
+    return _render_detail(question, revealed=revealed)
 
 
 def _colleagues(question: dict) -> list[dict]:
+    """Everyone she may ask, except herself: the list never depends on who asked."""
     if current_user.role not in ("teacher", "expert") or question["status"] != "open":
         return []
-    return colleagues(get_db(), exclude=(current_user.id, question["author_id"]))
+    return colleagues(get_db(), exclude=(current_user.id,))
 
 
 def _may_close(question: dict, answers: list) -> bool:
@@ -218,7 +340,7 @@ def _may_close(question: dict, answers: list) -> bool:
     )
 
 
-@bp.route("/vragen/<int:question_id>/volgen", methods=["POST"])
+@bp.route("/vragen/<id:question_id>/volgen", methods=["POST"])
 @allow(*STAFF)
 def follow(question_id: int):
     """ "Ik wil dit ook weten": follow a question and hear of its answers."""
@@ -229,7 +351,7 @@ def follow(question_id: int):
     return redirect(url_for("questions.detail", question_id=question_id))
 
 
-@bp.route("/vragen/<int:question_id>/uitnodigen", methods=["POST"])
+@bp.route("/vragen/<id:question_id>/uitnodigen", methods=["POST"])
 @allow(*COLLEAGUES)
 def invite(question_id: int):
     """Ask a specific colleague to answer."""
@@ -240,12 +362,15 @@ def invite(question_id: int):
     if not user_id.isdigit() or int(user_id) not in valid:
         flash("Kies een collega uit de lijst.", "error")
         return redirect(url_for("questions.detail", question_id=question_id)), 303
-    routing.invite(get_db(), question, int(user_id))
+    # Inviting the asker herself is accepted and ignored (the same message either way): the
+    # list, and what happens, must not tell who asked an anonymous question.
+    if int(user_id) != question["author_id"]:
+        routing.invite(get_db(), question, int(user_id))
     flash("Je collega krijgt een melding met het verzoek om te antwoorden.")
     return redirect(url_for("questions.detail", question_id=question_id))
 
 
-@bp.route("/vragen/<int:question_id>/sluiten", methods=["POST"])
+@bp.route("/vragen/<id:question_id>/sluiten", methods=["POST"])
 @allow("expert")
 def close_for_asker(question_id: int):
     """An expert marks the best answer on behalf of an asker who did not, labelled as such."""
@@ -270,7 +395,7 @@ def close_for_asker(question_id: int):
     return redirect(url_for("questions.detail", question_id=question_id))
 
 
-@bp.route("/vragen/<int:question_id>/geholpen", methods=["POST"])
+@bp.route("/vragen/<id:question_id>/geholpen", methods=["POST"])
 @allow(*COLLEAGUES)
 def helped(question_id: int):
     """The asker says whether the most helpful answer really helped; it weighs in ranking."""
@@ -290,13 +415,19 @@ def helped(question_id: int):
 @allow("expert", "coordinator")
 def unanswered():
     """The experts' queue: escalated questions without an answer, oldest first."""
-    return render_template("questions/unanswered.html", items=cases.escalated_unanswered(get_db()))
+    items = [cases.hide_asker(q, current_user.id) for q in cases.escalated_unanswered(get_db())]
+    return render_template("questions/unanswered.html", items=items)
 
 
-@bp.route("/vragen/<int:question_id>/antwoord/controle", methods=["POST"])
+@bp.route("/vragen/<id:question_id>/antwoord/controle", methods=["POST"])
 @allow(*COLLEAGUES)
 def check_answer(question_id: int):
     """The privacy panel for an answer being written (htmx, while typing)."""
-    _question_or_404(question_id)
-    findings = privacy.check_fields({"body": request.form.get("body", "")}, school_names(get_db()))
+    question = _question_or_404(question_id)
+    db = get_db()
+    own = question["author_id"] == current_user.id
+    key = f"{'addition' if own else 'answer'}:{question_id}"
+    drafts.save(db, current_user.id, key, request.form.to_dict())
+    body = request.form.get("body", "")[: cases.LIMITS["answer"][1]]
+    findings = privacy.check_fields({"body": body}, school_names(db))
     return render_template("_privacy.html", findings=findings, warn_on_post=False)

@@ -3,6 +3,8 @@
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
+from ..questions import drafts
+
 ROLES = ("teacher", "expert", "parent", "coordinator")
 ROLE_LABELS = {
     "teacher": "leerkracht",
@@ -16,6 +18,18 @@ COLLEAGUES = ("teacher", "expert")
 STAFF = ("teacher", "expert", "coordinator")
 EVERYONE = ROLES
 PUBLIC = "public"
+
+
+class LoginToKeepDraft(Exception):  # noqa: N818 - a request to log in, not an error
+    """A POST with a teacher's text arrived without a valid session: log in, keep the text.
+
+    The accounts feature answers it with the login page carrying the text (signed), and
+    saves it as her draft once she is logged in.
+    """
+
+    def __init__(self, key: str, page: str, fields: dict):
+        super().__init__(key)
+        self.key, self.page, self.fields = key, page, fields
 
 
 def allow(*roles: str):
@@ -47,6 +61,9 @@ def check_access():
     if not current_user.is_authenticated:
         if request.method == "GET":
             return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+        carried = drafts.from_request(request.endpoint, request.view_args, request.form)
+        if carried:
+            raise LoginToKeepDraft(*carried)
         abort(401)
     if current_user.role not in roles:
         abort(403)

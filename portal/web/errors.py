@@ -1,8 +1,12 @@
 """Error pages in Dutch; operators get the details in the log, users never a trace."""
 
-from flask import render_template
+from flask import render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+from ..questions import drafts
+from .access import LoginToKeepDraft
 
 MESSAGES = {
     400: "Dit verzoek klopt niet helemaal. Ga terug en probeer het opnieuw.",
@@ -28,6 +32,15 @@ def init_app(app) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
         app.logger.warning("CSRF check failed: %s", exc.description)
+        carried = drafts.from_request(request.endpoint, request.view_args, request.form)
+        if carried and current_user.is_authenticated:
+            # Nothing is saved from a request that failed its CSRF check; the page carries
+            # her text (signed) to a button that does pass it.
+            return render_template(
+                "errors/expired.html", carried=drafts.carry(*carried), fields=carried[2]
+            ), 400
+        if carried:  # no session at all: log in on a page that carries the text
+            return app.handle_user_exception(LoginToKeepDraft(*carried))
         return _page(
             400, "Deze pagina was verlopen. Laad de pagina opnieuw en probeer het nog eens."
         )

@@ -9,7 +9,7 @@ from flask_login import current_user
 import privacy
 
 from .. import clock
-from ..accounts.users import SCHOOL_KINDS, school_names
+from ..accounts.users import SCHOOL_KINDS, safe_school_kinds, school_names
 from ..db import get_db
 from ..notifications.notify import unread_count
 from ..questions.cases import ANSWER_KINDS, CLUSTERS, HELPED_LABELS
@@ -25,6 +25,13 @@ def for_viewer(text: str) -> str:
     return text
 
 
+def _safe_school_kinds() -> frozenset[str]:
+    """School kinds an anonymous label may show without narrowing the asker down."""
+    if "safe_school_kinds" not in g:
+        g.safe_school_kinds = safe_school_kinds(get_db())
+    return g.safe_school_kinds
+
+
 def _unread() -> int:
     return unread_count(get_db(), current_user.id) if current_user.is_authenticated else 0
 
@@ -37,4 +44,5 @@ def init_app(app) -> None:
         SCHOOL_KINDS=SCHOOL_KINDS,
         HELPED_LABELS=HELPED_LABELS,
         unread_count=_unread,
+        safe_school_kinds=_safe_school_kinds,
     )

@@ -8,7 +8,8 @@ from markupsafe import Markup
 
 # Raw HTML in the source is not parsed as HTML (it stays text); nh3 then removes anything
 # outside a small allow-list, so no script, event handler, style or hx-* attribute passes.
-_md = MarkdownIt("commonmark", {"html": False, "breaks": True, "linkify": False})
+# Web addresses in an answer ("Een bron") become links (linkify), still through nh3.
+_md = MarkdownIt("commonmark", {"html": False, "breaks": True, "linkify": True}).enable("linkify")
 _md.disable("image")
 
 TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "blockquote", "code", "pre", "hr"}

@@ -5,6 +5,9 @@ import time
 from flask import flash, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 
+from ..questions import drafts
+from .access import LoginToKeepDraft
+
 # No inline script or style anywhere, no eval: htmx runs with allowEval off and our own
 # indicator styles (see base.html's htmx-config).
 CSP = (
@@ -29,8 +32,15 @@ def _check_session_age():
     login_at = session.get("login_at", 0)
     seen_at = session.get("seen_at", 0)
     if now - login_at > ABSOLUTE_SECONDS or now - seen_at > IDLE_SECONDS:
+        carried = None
+        if request.method == "POST":
+            # A long question typed while the session ran out goes with her to the login
+            # page, and becomes her draft once she is logged in again.
+            carried = drafts.from_request(request.endpoint, request.view_args, request.form)
         logout_user()
         session.clear()
+        if carried:
+            raise LoginToKeepDraft(*carried)
         flash("Je sessie is verlopen. Log opnieuw in.")
         if request.method == "GET" and not request.headers.get("HX-Request"):
             return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
@@ -51,9 +61,10 @@ def _headers(response):
     h.setdefault("X-Robots-Tag", "noindex, nofollow")
     h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    if request.endpoint != "static":
-        # Pages hold questions about children: never stored by a browser or proxy.
-        h["Cache-Control"] = "no-store"
+    if request.endpoint != "static" and "Cache-Control" not in h:
+        # Pages hold questions about children: never stored by a proxy, always asked again
+        # before a browser shows a copy (back/forward stays fast); logout clears them all.
+        h["Cache-Control"] = "private, no-cache"
         h.setdefault("Vary", "Cookie")
     if request.is_secure:
         h.setdefault("Strict-Transport-Security", "max-age=31536000")
