@@ -9,3 +9,33 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OMP_WAIT_POLICY", "passive")
 workers = 2
 worker_class = "sync"
+
+# --- failing well (deploy kit, docs/OPERATIONS.md)
+# A worker stuck in one request longer than this is killed and replaced by the master.
+timeout = 30
+# On stop or restart, requests under way get this long to finish; TimeoutStopSec in
+# deploy/leer-kracht.service is longer, so systemd's SIGKILL comes only after it.
+graceful_timeout = 20
+# No access log: it would keep every teacher's address; errors still go to the journal.
+accesslog = None
+
+
+def post_fork(server, worker):
+    """Let the kernel end a worker as soon as its master dies (kill -9, the OOM killer).
+
+    Without this an orphaned sync worker notices only between requests, up to timeout / 2
+    later, and keeps answering on the old socket meanwhile, so a restart that binds the
+    port fails with "Address in use". SIGTERM lets the request under way finish.
+    """
+    import ctypes
+    import signal
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    pr_set_pdeathsig = 1
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(pr_set_pdeathsig, int(signal.SIGTERM), 0, 0, 0) != 0:
+        server.log.warning("prctl(PR_SET_PDEATHSIG) failed: errno %s", ctypes.get_errno())
+    elif os.getppid() != server.pid:  # the master died before the call
+        os.kill(os.getpid(), signal.SIGTERM)

@@ -386,8 +386,10 @@ def privacy_retention(open_days, resolved_days, dry_run):
 
 
 def init_app(app) -> None:
+    from .ops.cli import ops_cli  # backups, restores, checks (portal/ops/)
 
     for command in (
         users_cli, cases_cli, search, index_cli, kennisbank_cli, demo_cli, privacy_cli, jobs_cli,
     ):  # fmt: skip
         app.cli.add_command(command)
+    app.cli.add_command(ops_cli)
