@@ -88,7 +88,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["DEMO_DIR"] = Path(app.config["DEMO_DIR"])
     app.config.setdefault("DATABASE", str(data_dir / "portal.sqlite3"))
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _secret_key(data_dir)
+        try:
+            app.config["SECRET_KEY"] = _secret_key(data_dir)
+        except OSError as exc:
+            # A read-only data directory without a key yet: start (and say so) rather than
+            # crash; sessions of this process end when it restarts.
+            app.logger.error("cannot keep a secret key in %s (%s)", data_dir, exc)
+            app.config["SECRET_KEY"] = secrets.token_hex(32)
 
     if app.config["TRUSTED_PROXIES"]:
         # Behind the deploy kit's reverse proxy every client has the proxy's address: trust
@@ -109,6 +115,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _sync_dossiers(app: Flask) -> None:
     """Index changed dossier sections at start-up, never inside a request."""
     with app.app_context():
-        conn = db.get_db().conn
-        if store.needs_sync(conn, app.config["DOSSIER_DIR"]):
-            store.sync(conn, db.get_index(), app.config["DOSSIER_DIR"])
+        try:
+            conn = db.get_db().conn
+            if store.needs_sync(conn, app.config["DOSSIER_DIR"]):
+                store.sync(conn, db.get_index(), app.config["DOSSIER_DIR"])
+        except Exception as exc:
+            if not db.is_storage_error(exc):
+                raise
+            app.logger.error("dossiers not re-indexed: the data directory cannot be written")

@@ -25,18 +25,66 @@ from index.sqlite import run_script
 transaction = write_transaction
 
 
+# What SQLite and the OS say when the data directory cannot take a write: the portal then
+# serves what it can read and refuses writes with a Dutch page (web/errors.py).
+STORAGE_ERRORS = (
+    "readonly",
+    "read-only",
+    "disk is full",
+    "unable to open database",
+    "disk i/o error",
+    "no space left",
+)
+
+
+def is_storage_error(exc: BaseException) -> bool:
+    """Whether an error means the disk is full or the data directory cannot be written."""
+    if isinstance(exc, OSError) and exc.errno in (28, 30, 13):  # ENOSPC, EROFS, EACCES
+        return True
+    return isinstance(exc, sqlite3.OperationalError | OSError) and any(
+        word in str(exc).lower() for word in STORAGE_ERRORS
+    )
+
+
 def connect(path: str | Path) -> sqlite_utils.Database:
-    """Open the database in autocommit mode; writes use ``transaction()``."""
+    """Open the database in autocommit mode; writes use ``transaction()``.
+
+    When the data directory cannot be written (read-only, or no room for the WAL files), the
+    database is opened read-only, so pages can still be read.
+    """
     path = Path(path)
-    if not path.exists():
-        # Questions are about children: the file (and its WAL) is for the portal's user only.
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
-    conn = sqlite3.connect(str(path), timeout=15, isolation_level=None, check_same_thread=False)
-    conn.execute("PRAGMA journal_mode = WAL")
+    read_only = None
+    try:
+        if not path.exists():
+            # Questions are about children: the file (and its WAL) is for the portal's user only.
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        conn = sqlite3.connect(str(path), timeout=15, isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA journal_mode = WAL")
+    except (sqlite3.OperationalError, OSError) as exc:
+        if not is_storage_error(exc) or not path.exists():
+            raise
+        conn, read_only = _connect_read_only(path), str(exc)
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 15000")
-    return sqlite_utils.Database(conn)
+    db = sqlite_utils.Database(conn)
+    db.read_only = read_only  # why it could only be opened for reading, or None
+    return db
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """Open the database for reading only, also where SQLite cannot create its -shm file."""
+    for params in ("mode=ro", "immutable=1"):
+        # immutable=1 reads without locks: right here, because nothing can write the file.
+        conn = sqlite3.connect(
+            f"file:{path}?{params}", uri=True, isolation_level=None, check_same_thread=False
+        )
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn
+        except sqlite3.OperationalError:
+            conn.close()
+    raise sqlite3.OperationalError(f"unable to open database file {path} even read-only")
 
 
 def get_db() -> sqlite_utils.Database:
@@ -453,6 +501,7 @@ def m0010_circles(db: sqlite_utils.Database) -> None:
             question_id INTEGER REFERENCES questions (id) ON DELETE SET NULL,
             method TEXT NOT NULL,
             title TEXT NOT NULL,
+            summary TEXT NOT NULL DEFAULT '',      -- what the case-bringer wrote beforehand
             steps TEXT NOT NULL DEFAULT '{}',      -- JSON: step key -> what was said
             created_at TEXT NOT NULL,
             updated_at TEXT NOT NULL
@@ -550,8 +599,23 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
 
 def init_app(app) -> None:
     app.teardown_appcontext(close_db)
-    db = connect(app.config["DATABASE"])
+    app.config["STORAGE_PROBLEM"] = None
     try:
-        migrate(db)
-    finally:
-        db.conn.close()
+        db = connect(app.config["DATABASE"])
+        try:
+            if db.read_only:
+                raise sqlite3.OperationalError(db.read_only)
+            migrate(db)
+        finally:
+            db.conn.close()
+    except (sqlite3.OperationalError, OSError) as exc:
+        if not is_storage_error(exc):
+            raise
+        # Start anyway: reads go on, writes get a Dutch page, `ops check` says what is wrong.
+        app.config["STORAGE_PROBLEM"] = str(exc)
+        app.logger.error(
+            "the data directory %s cannot be written (%s): serving read-only; "
+            "run flask --app wsgi ops check",
+            app.config["DATA_DIR"],
+            exc,
+        )

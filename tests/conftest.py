@@ -58,14 +58,25 @@ def app(request, tmp_path, password_hash):
     real = request.node.get_closest_marker("real_model") is not None
     if real:
         request.getfixturevalue("embedder")
+    return region_app(
+        tmp_path / "data",
+        password_hash,
+        EMBEDDING_MODEL=DEFAULT_MODEL if real else "stand-in",
+        SECOND_MODEL="use" if real else "none",
+    )
+
+
+def region_app(data_dir, password_hash, **config):
+    """A portal on a fresh data directory holding the fixture accounts (tests/helpers.py)."""
     app = create_app(
         {
             "TESTING": True,
-            "DATA_DIR": str(tmp_path / "data"),
+            "DATA_DIR": str(data_dir),
             "SECRET_KEY": "test-secret",
             "BASE_URL": "http://portal.test",
-            "EMBEDDING_MODEL": DEFAULT_MODEL if real else "stand-in",
-            "SECOND_MODEL": "use" if real else "none",
+            "EMBEDDING_MODEL": "stand-in",
+            "SECOND_MODEL": "none",
+            **config,
         }
     )
     with app.app_context():

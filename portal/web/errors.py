@@ -5,6 +5,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from ..db import is_storage_error
 from ..questions import drafts
 from .access import LoginToKeepDraft
 
@@ -49,7 +50,28 @@ def init_app(app) -> None:
     def http_error(exc):
         return _page(exc.code or 500)
 
+    @app.before_request
+    def refuse_writes_when_storage_is_broken():
+        # Known at start-up (read-only data directory): say so before trying to write.
+        if app.config.get("STORAGE_PROBLEM") and request.method == "POST":
+            return _cannot_store()
+        return None
+
     @app.errorhandler(Exception)
     def unexpected(exc):
+        if is_storage_error(exc):
+            # A full disk shows up only when a write is tried: nothing was saved (the
+            # transaction rolled back); she gets her text back to keep it herself.
+            app.logger.error("cannot write to the data directory: %s", exc)
+            return _cannot_store()
         app.logger.exception("unhandled error: %s", exc)
         return _page(500)
+
+
+def _cannot_store():
+    """The Dutch page for a write that the disk refused, with her text to copy."""
+    fields = {k: request.form.get(k, "") for k in ("title", "body", "summary", "note")}
+    response = render_template(
+        "errors/storage.html", fields={k: v for k, v in fields.items() if v.strip()}
+    )
+    return response, 503, {"Retry-After": "300"}
