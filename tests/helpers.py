@@ -32,11 +32,17 @@ class AuthActions:
     def __init__(self, client):
         self.client = client
 
-    def login(self, who: str = "teacher", password: str = PASSWORD):
+    def login(self, who: str = "teacher", password: str = PASSWORD, email: str | None = None,
+              **kwargs):  # fmt: skip
         self.client.post("/logout", data={"csrf_token": self.token()})
         return self.client.post(
             "/login",
-            data={"email": USERS[who][0], "password": password, "csrf_token": self.token()},
+            data={
+                "email": USERS[who][0] if email is None else email,
+                "password": password,
+                "csrf_token": self.token(),
+            },
+            **kwargs,
         )
 
     def logout(self):
