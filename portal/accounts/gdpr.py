@@ -12,8 +12,11 @@ from index import SearchIndex
 from .. import clock
 from ..db import transaction
 from ..questions.cases import answer_body, case_doc
+from ..support import data as support
 from .users import create_user, get_user, user_by_email
 
+# Feature data modules with export(db, user_id) -> dict and forget(db, user_id).
+PERSONAL_DATA = (support,)
 FORMER_EMAIL = "oud-account@leer-kracht.invalid"
 # Why a coordinator deletes an account (the audit log keeps the key, never free text).
 DELETE_REASONS = {
@@ -91,6 +94,12 @@ def export(db, user_id: int) -> dict:
             "WHERE coordinator_id = ? ORDER BY id"
         ),
         "security_events": rows("SELECT at, event FROM audit_log WHERE actor_id = ? ORDER BY id"),
+        # The features with tables of their own say what they hold about her.
+        **{
+            key: value
+            for feature in PERSONAL_DATA
+            for key, value in feature.export(db, user_id).items()
+        },  # fmt: skip
     }
 
 
@@ -106,6 +115,8 @@ def delete_account(db, user_id: int) -> None:
         raise ValueError("no such account")
     former = former_account(db)
     with transaction(db.conn):
+        for feature in PERSONAL_DATA:
+            feature.forget(db, user_id)
         db.conn.execute(
             "UPDATE questions SET author_id = ?, anonymous = 1 WHERE author_id = ?",
             (former, user_id),

@@ -58,7 +58,9 @@ def get_answers(db, question_id: int) -> list[dict]:
     return list(
         db.query(
             "SELECT a.*, u.name AS author_name, u.system AS author_system, "
-            "s.name AS school_name FROM answers a JOIN users u ON u.id = a.author_id "
+            "u.role AS author_role, s.name AS school_name, "
+            "EXISTS (SELECT 1 FROM support_requests r WHERE r.answer_id = a.id) AS from_support "
+            "FROM answers a JOIN users u ON u.id = a.author_id "
             "LEFT JOIN schools s ON s.id = u.school_id WHERE a.question_id = ? "
             "ORDER BY a.created_at, a.id",
             [question_id],
