@@ -8,8 +8,10 @@ import pytest
 
 from portal import create_app
 from portal.db import get_db, get_index
-from portal.kennisbank import dossiers, store
+from portal.kennisbank import dossiers, editing, store
 from portal.questions.cases import CLUSTERS
+
+from .helpers import count
 
 DOSSIER_DIR = Path(__file__).resolve().parent.parent / "content" / "dossiers"
 SECTIONS = list(dossiers.REQUIRED_SECTIONS)
@@ -133,29 +135,61 @@ def test_dossier_front_matter_follows_the_schema():
         assert dossiers.suggestion_count(d.sections[2]) >= dossiers.MIN_SUGGESTIONS
 
 
-def _proposal(client, auth, text):
+def _form_values(slug="agressief") -> dict:
+    """What the edit form starts with: the dossier's fields, section by section."""
+    return editing.values(dossiers.parse_dossier(DOSSIER_DIR / f"{slug}.md"))
+
+
+def _field_of(heading, sub=None, slug="agressief") -> str:
+    d = dossiers.parse_dossier(DOSSIER_DIR / f"{slug}.md")
+    section = next(s for s in editing.layout(d) if s.heading == heading)
+    return next(p.name for p in section.parts if p.sub == sub)
+
+
+def _proposal(client, auth, values, note="Nieuwe tip"):
     auth.login("expert")
-    return auth.post("/kennisbank/agressief/voorstel", {"markdown": text, "note": "Nieuwe tip"})
+    return auth.post("/kennisbank/agressief/voorstel", {**values, "note": note})
+
+
+def test_the_edit_form_has_fields_per_section_never_the_file_format(client, auth):
+    auth.login("expert")
+    html = client.get("/kennisbank/agressief/voorstel").get_data(as_text=True)
+    assert "front matter" not in html.lower() and "<!-- vragen" not in html
+    assert "reviewer_role" not in html and "cluster:" not in html
+    for heading in dossiers.REQUIRED_SECTIONS:
+        assert f"<h2>{heading}</h2>" in html
+    assert html.count('<select id="s') == len(dossiers.REQUIRED_SECTIONS)  # for whom, each
+    assert "Voor de hele groep" in html and "Vragen van leerkrachten" in html
+
+
+def test_every_dossier_survives_the_edit_form_unchanged():
+    for path in sorted(DOSSIER_DIR.glob("*.md")):
+        d = dossiers.parse_dossier(path)
+        again = dossiers.parse_text(d.slug, editing.assemble(d, editing.values(d)))
+        assert editing.values(again) == editing.values(d), path.name
+        assert again.meta == d.meta and dossiers.problems(again) == []
 
 
 def test_propose_approve_and_the_kennisbank_and_index_follow(app, client, auth):
-    original = (DOSSIER_DIR / "agressief.md").read_text()
     new_tip = (
         "- **Zebrapad-afspraak.** Oefen de oversteek met de klas zodat iedereen weet wat te doen."
     )
-    text = original.replace(
-        "## Samenwerken met ouders", new_tip + "\n\n## Samenwerken met ouders", 1
-    )
-    assert _proposal(client, auth, text).status_code == 302
+    values = _form_values()
+    field = _field_of("Wat kun je doen", "Voor de hele groep")
+    values[field] += "\n" + new_tip
+    assert _proposal(client, auth, values).status_code == 302
     # Not in force until the coordinator approves.
     assert "Zebrapad-afspraak" not in client.get("/kennisbank/agressief").get_data(as_text=True)
     auth.login("coordinator")
     review = client.get("/kennisbank/beheer").get_data(as_text=True)
     version = int(re.search(r"/kennisbank/voorstellen/(\d+)", review).group(1))
     diff = client.get(f"/kennisbank/voorstellen/{version}").get_data(as_text=True)
-    assert '<span class="add">+' in diff and "Zebrapad-afspraak" in diff
+    # The coordinator sees which section changes and how, not a file diff.
+    assert "<h3>Wat kun je doen</h3>" in diff and "<h3>Misverstanden</h3>" not in diff
+    assert re.search(r'<p class="add">.*Zebrapad-afspraak', diff)
     assert auth.post(f"/kennisbank/voorstellen/{version}/goedkeuren").status_code == 302
-    assert "Zebrapad-afspraak" in client.get("/kennisbank/agressief").get_data(as_text=True)
+    page = client.get("/kennisbank/agressief").get_data(as_text=True)
+    assert "Zebrapad-afspraak" in page
     versions = client.get("/kennisbank/agressief/versies").get_data(as_text=True)
     assert "goedgekeurd" in versions and "(in gebruik)" in versions
     with app.app_context():
@@ -172,14 +206,30 @@ def test_propose_approve_and_the_kennisbank_and_index_follow(app, client, auth):
     # A decided proposal cannot be decided again.
     again = auth.post(f"/kennisbank/voorstellen/{version}/afwijzen", follow_redirects=True)
     assert "al besloten" in again.get_data(as_text=True)
+    # The next edit starts from the text in force, with the new tip in it.
+    auth.login("expert")
+    form = client.get("/kennisbank/agressief/voorstel").get_data(as_text=True)
+    assert "Zebrapad-afspraak" in form
 
 
-def test_a_proposal_must_keep_the_structure(client, auth):
-    text = (DOSSIER_DIR / "agressief.md").read_text().replace("## Misverstanden", "## Iets anders")
-    response = _proposal(client, auth, text)
+def test_a_proposal_must_keep_the_standard_and_loses_nothing(app, client, auth):
+    values = _form_values()
+    todo = _field_of("Wat kun je doen", "Voor de hele groep")
+    values[todo] += "\n- **Nieuw.** Een tip met een bron die niet bestaat [99]."
+    values[_field_of("Misverstanden")] = ""
+    response = _proposal(client, auth, values)
+    html = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "De sectie &#39;Misverstanden&#39; ontbreekt." in response.get_data(as_text=True)
-    assert _proposal(client, auth, "---\ntitle: [kapot\n---\n").status_code == 400
+    assert "Verwijzing [99] heeft geen bron." in html
+    assert 'id="sectie-bronnen" open' in html  # the part with the problem is shown opened
+    assert "Een tip met een bron die niet bestaat" in html  # what she typed is still there
+    assert count(app, "dossier_versions") == 0
+    same = _proposal(client, auth, _form_values())
+    assert same.status_code == 400 and "nog niets veranderd" in same.get_data(as_text=True)
+    empty = _proposal(client, auth, {**_form_values(), "summary": ""})
+    assert empty.status_code == 400 and "Schrijf een korte samenvatting." in empty.get_data(
+        as_text=True
+    )
 
 
 def test_review_page_lists_dossiers_due_for_review(tmp_path):

@@ -8,6 +8,7 @@ import pytest
 
 from portal.accounts import users as accounts
 from portal.db import get_db
+from portal.kennisbank import dossiers, editing
 
 from .helpers import ANSWER, USERS, answer, ask, scalar
 
@@ -236,8 +237,9 @@ def test_xss_in_the_other_text_fields(app, client, auth, payload):
         auth.post("/account/profiel", {"cluster": ["agressief"], "topics": payload}).status_code
         == 302
     )
-    text = (Path(__file__).parent.parent / "content/dossiers/agressief.md").read_text()
-    proposal = {"markdown": text, "note": payload[:300]}
+    path = Path(__file__).parent.parent / "content/dossiers/agressief.md"
+    proposal = {**editing.values(dossiers.parse_dossier(path)), "note": payload[:300]}
+    proposal["s7_text"] += "\n\nNog een misverstand: " + payload
     assert auth.post("/kennisbank/agressief/voorstel", proposal).status_code == 302
     auth.login("coordinator")
     posted = auth.post(

@@ -1,7 +1,5 @@
 """The kennisbank: research-based dossiers, proposed edits, versions, review warnings."""
 
-import difflib
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -10,8 +8,7 @@ from ..questions.cases import CLUSTERS
 from ..web.access import EVERYONE, STAFF, allow
 from ..web.audit import audit
 from ..web.forms import EmptyForm
-from . import bp, dossiers, store
-from .forms import ProposalForm
+from . import bp, dossiers, editing, store
 
 EDITORS = ("expert", "coordinator")
 OFFLINE_PAGES = {"kennisbank.index", "kennisbank.dossier", "kennisbank.printable"}
@@ -77,23 +74,41 @@ def versions(slug: str):
 @bp.route("/<slug>/voorstel", methods=["GET", "POST"])
 @allow(*EDITORS)
 def propose(slug: str):
-    """An expert or coordinator proposes an edit; a coordinator approves it."""
+    """An expert or coordinator proposes an edit, section by section; a coordinator approves.
+
+    The form has fields per section (never the file format); what comes back is checked
+    like a dossier file, and nothing is saved while a check fails.
+    """
     found = _dossier_or_404(slug)
-    form = ProposalForm(data={"markdown": found.markdown})
-    errors = []
+    form = editing.form_for(found, data=editing.values(found))
+    problems = []
     if form.validate_on_submit():
-        text = form.markdown.data.replace("\r\n", "\n")
+        text = editing.assemble(found, form.data)
         try:
-            errors = dossiers.problems(dossiers.parse_text(slug, text))
+            proposed = dossiers.parse_text(slug, text)
+            problems = dossiers.problems(proposed)
         except ValueError as exc:
-            errors = [str(exc)]
-        if not errors:
+            current_app.logger.warning("proposal for %s does not parse: %s", slug, exc)
+            problems = ["Dit voorstel kan niet worden gelezen. Kijk de bronnen en teksten na."]
+        else:
+            if not problems and editing.values(proposed) == editing.values(found):
+                problems = ["Je hebt nog niets veranderd."]
+        if not problems:
             store.propose(get_db(), slug, text, form.note.data, current_user.id)
             flash("Je voorstel is opgeslagen. De coördinator beoordeelt het.")
             return redirect(url_for("kennisbank.dossier", slug=slug))
-    status = 400 if (errors or form.errors) else 200
+    status = 400 if (problems or form.errors) else 200
+    layout = editing.layout(found)
+    opened = editing.flagged(layout, form.errors, problems) | {request.args.get("sectie")}
     return (
-        render_template("kennisbank/propose.html", dossier=found, form=form, errors=errors),
+        render_template(
+            "kennisbank/propose.html",
+            dossier=found,
+            form=form,
+            layout=layout,
+            problems=problems,
+            opened=opened,
+        ),
         status,
     )
 
@@ -124,16 +139,12 @@ def _proposal_or_404(version_id: int) -> dict:
 def proposal(version_id: int):
     row = _proposal_or_404(version_id)
     current = _dossier_or_404(row["slug"])
-    diff = difflib.unified_diff(
-        current.markdown.splitlines(),
-        row["markdown"].splitlines(),
-        "nu",
-        "voorstel",
-        lineterm="",
-        n=2,
-    )
+    try:
+        changed = editing.changes(current, dossiers.parse_text(row["slug"], row["markdown"]))
+    except ValueError:
+        changed = []  # an old proposal that no longer parses: nothing to approve
     return render_template(
-        "kennisbank/proposal.html", row=row, dossier=current, diff=list(diff), form=EmptyForm()
+        "kennisbank/proposal.html", row=row, dossier=current, changes=changed, form=EmptyForm()
     )
 
 
