@@ -20,6 +20,7 @@ from . import demo
 from .accounts import gdpr
 from .accounts import users as accounts
 from .db import configured_index, get_db, get_index
+from .insights import themes
 from .kennisbank import store
 from .notifications import jobs
 from .questions import cases, importer
@@ -33,6 +34,7 @@ kennisbank_cli = AppGroup("kennisbank", help="Knowledge dossiers.")
 demo_cli = AppGroup("demo", help="The demo region.")
 privacy_cli = AppGroup("privacy", help="The privacy guard and de-identification.")
 jobs_cli = AppGroup("jobs", help="Escalation, reminders, digests and mail (run by a timer).")
+insights_cli = AppGroup("insights", help="The working group's insight page.")
 
 
 @jobs_cli.command("run")
@@ -155,6 +157,24 @@ def import_cases(file, replace, allow_found):
         f"Imported {result['imported']} cases, skipped {result['skipped']} already present "
         f"(of {len(parsed)} in {file.name})."
     )
+
+
+# ---- insights -----------------------------------------------------------------------------
+
+
+@insights_cli.command("refresh")
+@with_appcontext
+def insights_refresh():
+    """Embed new questions and find the themes now (`jobs run` does it when enough changed)."""
+    db = get_db()
+    embedded = themes.refresh_vectors(db, get_index())
+    found = themes.compute(db, get_index())
+    click.echo(
+        f"Embedded {embedded} questions; {len(found['themes'])} themes in "
+        f"{found['questions']} questions."
+    )
+    for t in found["themes"]:
+        click.echo(f"{t['size']:5}  {t['covered_share']:4.0%} covered  {', '.join(t['words'])}")
 
 
 # ---- search -------------------------------------------------------------------------------
@@ -295,6 +315,7 @@ def demo_create(force):
     result = demo.create(db, get_index(), current_app.config["DEMO_DIR"])
     get_index().calibrate(db.conn)
     get_index().save(db.conn)
+    themes.run(db, get_index())
     click.echo(
         f"Demo region created: {result['schools']} schools, {result['users']} accounts, "
         f"{result['cases']} resolved cases, {result['open']} open questions, "
@@ -390,6 +411,7 @@ def init_app(app) -> None:
 
     for command in (
         users_cli, cases_cli, search, index_cli, kennisbank_cli, demo_cli, privacy_cli, jobs_cli,
+        insights_cli,
     ):  # fmt: skip
         app.cli.add_command(command)
     app.cli.add_command(ops_cli)

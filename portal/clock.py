@@ -17,6 +17,20 @@ MONTHS = (
     "januari", "februari", "maart", "april", "mei", "juni",
     "juli", "augustus", "september", "oktober", "november", "december",
 )  # fmt: skip
+MONTH_ABBREVIATIONS = (
+    "jan",
+    "feb",
+    "mrt",
+    "apr",
+    "mei",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "okt",
+    "nov",
+    "dec",
+)
 WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 
 
@@ -78,6 +92,12 @@ def datum(value: str | datetime | date | None) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
+def maand(key: str) -> str:
+    """``november 2026`` for the month key ``2026-11``."""
+    year, month = key.split("-")
+    return f"{MONTHS[int(month) - 1]} {year}"
+
+
 def datum_tijd(value: str | datetime | None) -> str:
     """``1 december 2026, 14:05`` in Amsterdam time."""
     if not value:
@@ -104,6 +124,11 @@ def getal(value: float | int | None, decimals: int = 1) -> str:
     return text.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
+def cel(count: int | None) -> str:
+    """A count of the insight page: withheld counts (None, fewer than 5) in words."""
+    return "minder dan 5" if count is None else getal(count)
+
+
 def procent(share: float | None) -> str:
     """``42%`` (a share between 0 and 1)."""
     return "–" if share is None else f"{round(100 * share)}%"
@@ -128,6 +153,7 @@ FILTERS = {
     "datum_tijd": datum_tijd,
     "dag_datum_tijd": dag_datum_tijd,
     "getal": getal,
+    "cel": cel,
     "procent": procent,
     "duur": duur,
 }

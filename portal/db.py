@@ -562,6 +562,34 @@ def m0011_support(db: sqlite_utils.Database) -> None:
     )
 
 
+def m0012_insights(db: sqlite_utils.Database) -> None:
+    """What the insight page computes in `jobs run`, never inside a request."""
+    run_script(
+        db.conn,
+        """
+        -- Each question's embedding (for the themes) and its best dossier match (coverage).
+        CREATE TABLE question_vectors (
+            question_id INTEGER PRIMARY KEY REFERENCES questions (id) ON DELETE CASCADE,
+            model TEXT NOT NULL,
+            text_hash TEXT NOT NULL,
+            vector BLOB NOT NULL,
+            second BLOB,                           -- the second encoder's, when there is one
+            dossier_target TEXT,
+            dossier_band TEXT,                     -- strong | show | NULL (no section fits)
+            updated_at TEXT NOT NULL
+        );
+        -- The themes found last, as JSON (one row per computation; the newest counts).
+        CREATE TABLE insight_themes (
+            id INTEGER PRIMARY KEY,
+            computed_at TEXT NOT NULL,
+            model TEXT NOT NULL,
+            questions INTEGER NOT NULL,
+            themes TEXT NOT NULL
+        );
+        """,
+    )
+
+
 MIGRATIONS = [
     ("0001_initial", m0001_initial),
     ("0002_privacy_security", m0002_privacy_security),
@@ -574,6 +602,7 @@ MIGRATIONS = [
     ("0009_daily_use", m0009_daily_use),
     ("0010_circles", m0010_circles),
     ("0011_support", m0011_support),
+    ("0012_insights", m0012_insights),
 ]
 
 

@@ -72,6 +72,7 @@ POST /meldingen/{v}/open             401 404 404 404 404
 GET  /account/profiel                302 200 200 200 200
 POST /account/profiel                401 302 302 302 302
 GET  /beheer/inzicht                 302 403 403 403 200
+GET  /beheer/inzicht/{n}.csv          302 403 403 403 200
 GET  /activiteiten                   302 200 200 200 200
 POST /activiteiten                   401 403 403 403 400
 POST /activiteiten/{v}/terugblik     401 403 403 403 404
@@ -157,7 +158,9 @@ def test_role_matrix(app, client, auth, method, template, expected):
     auth.login("teacher")
     auth.post(f"/vragen/{resolved}/meest-behulpzaam", {"answer_id": best})
     first_answer = answer(app, open_q)
-    url = template.format(q=open_q, r=resolved, u=user_id(app, "teacher2"), v=999, d="goedkeuren")
+    url = template.format(
+        q=open_q, r=resolved, u=user_id(app, "teacher2"), v=999, d="goedkeuren", n="trechter"
+    )
     data = dict(FORM.get(template, {}))
     if template.endswith("meest-behulpzaam"):
         data["answer_id"] = first_answer

@@ -367,12 +367,20 @@ def test_jobs_from_two_processes_send_nothing_twice(app, smtp):
 
 def test_region_insights_and_expertise_map(app, client, auth):
     set_expertise(app, "expert", "agressief")
-    qid = ask(app)
-    answer(app, qid)
-    auth.login("teacher")
-    auth.post("/vraag/helpt", {"hit": "dossier:agressief#wat-kun-je-doen"})
+    qids = [ask(app, title=f"Vraag {n} over een leerling die slaat") for n in range(5)]
+    answer(app, qids[0])
+    helped = [
+        "wat-kun-je-doen",
+        "wat-zie-je-in-de-klas",
+        "wat-zeg-je",
+        "per-leeftijd",
+        "misverstanden",
+    ]
+    for who, section in zip(["teacher", "teacher2", "expert", "teacher", "teacher2"], helped):
+        auth.login(who)
+        auth.post("/vraag/helpt", {"hit": f"dossier:agressief#{section}"})
     auth.login("coordinator")
     html = client.get("/beheer/inzicht").get_data(as_text=True)
-    assert "1</strong> vragen gesteld" in html
-    assert "50%" in html  # one "Dit helpt mij" for one posted question
+    assert "Vragen gesteld" in html and ">5</text>" in html  # the funnel's first bar
+    assert "50%" in html  # five "Dit helpt mij" for five posted questions
     assert "Agressief gedrag — 1 persoon" in html and "gat" in html

@@ -15,6 +15,7 @@ from index import SearchIndex
 from .. import clock
 from ..circles import jobs as circle_jobs
 from ..db import transaction
+from ..insights import themes as insight_themes
 from ..kennisbank import store
 from ..support import jobs as support_jobs
 from . import mail, notify
@@ -151,6 +152,8 @@ def _run(db, index: SearchIndex, now: datetime | None) -> dict:
     # The features that have their own waiting times (their jobs modules hold the SQL).
     done.update(support_jobs.run(db, now, calendar))
     done.update(circle_jobs.run(db, now))
+    # The insight page's themes: embedded and clustered here, never in a request.
+    done.update(insight_themes.run(db, index))
     done["digests"] = notify.queue_digests(db)
     done.update({f"mail_{k}": v for k, v in mail.send_outbox(db).items()})
     return done
