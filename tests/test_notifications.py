@@ -376,7 +376,8 @@ def test_region_insights_and_expertise_map(app, client, auth):
         "per-leeftijd",
         "misverstanden",
     ]
-    for who, section in zip(["teacher", "teacher2", "expert", "teacher", "teacher2"], helped):
+    askers = ["teacher", "teacher2", "expert", "teacher", "teacher2"]
+    for who, section in zip(askers, helped, strict=True):
         auth.login(who)
         auth.post("/vraag/helpt", {"hit": f"dossier:agressief#{section}"})
     auth.login("coordinator")
