@@ -10,13 +10,14 @@ import privacy
 from index import SearchIndex
 
 from .. import clock
+from ..circles import data as circles
 from ..db import transaction
 from ..questions.cases import answer_body, case_doc
 from ..support import data as support
 from .users import create_user, get_user, user_by_email
 
 # Feature data modules with export(db, user_id) -> dict and forget(db, user_id).
-PERSONAL_DATA = (support,)
+PERSONAL_DATA = (support, circles)
 FORMER_EMAIL = "oud-account@leer-kracht.invalid"
 # Why a coordinator deletes an account (the audit log keeps the key, never free text).
 DELETE_REASONS = {
