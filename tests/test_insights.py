@@ -111,13 +111,19 @@ def test_no_figure_shows_fewer_than_five(app, client, auth):
     auth.login("coordinator")
     html = client.get("/beheer/inzicht").get_data(as_text=True)
     assert "minder dan 5" in html
-    # Four questions at De Linde: the school's row does not count them.
-    row = re.search(r"<th scope=\"row\">De Linde</th>(.*?)</tr>", html, flags=re.S).group(1)
+    # Four questions at De Linde: the school is not even named, and its row does not count.
+    assert "De Linde" not in html.split('id="school"')[1].split("</section>")[0]
+    row = re.search(r"<th scope=\"row\">Andere scholen[^<]*</th>(.*?)</tr>", html, re.S).group(1)
     assert ">4<" not in row and "minder dan 5" in row
     csv = client.get("/beheer/inzicht/school.csv")
     assert csv.mimetype == "text/csv" and csv.get_data(as_text=True).startswith("\ufeff")
     lines = csv.get_data(as_text=True).lstrip("\ufeff").splitlines()
-    assert lines[0].startswith("school;vragen") and lines[1].startswith("De Linde;;")
+    assert lines[0].startswith("school;vragen") and lines[1].startswith("Andere scholen (")
+    assert "De Linde" not in csv.get_data(as_text=True)
+    for n in range(4, 6):
+        ask(app, title=f"Vraag nummer {n} over onrust in de klas")
+    html = client.get("/beheer/inzicht").get_data(as_text=True)
+    assert '<th scope="row">De Linde</th>' in html  # five: named, and counted
     with app.app_context():
         assert data.cell(4) is None and data.cell(0) == 0 and data.cell(5) == 5
 

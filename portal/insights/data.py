@@ -18,6 +18,9 @@ def _median(values):
     return round(statistics.median(values), 1) if len(values) >= MIN_CELL else None
 
 
+OTHER_SCHOOLS = "Andere scholen (minder dan 5 vragen per school)"
+
+
 def cell(n: int) -> int | None:
     """A count as it may be shown: None below MIN_CELL (zero is safe to show)."""
     return n if n == 0 or n >= MIN_CELL else None
@@ -73,11 +76,18 @@ def figures(db) -> dict:
         slug: {"label": label, **_times([r for r in rows if r["cluster"] == slug])}
         for slug, label in CLUSTERS.items()
     }
-    schools = sorted({(r["school"] or "zonder school") for r in rows})
+    # A school with fewer than MIN_CELL questions is not named: that it appears at all would
+    # say that one of its few teachers asked (an anonymous asker's school, say). Such schools
+    # are pooled in one row.
+    by_school: dict[str, list] = {}
+    for r in rows:
+        by_school.setdefault(r["school"] or "zonder school", []).append(r)
     per_school = {
-        name: _times([r for r in rows if (r["school"] or "zonder school") == name])
-        for name in schools
+        name: _times(group) for name, group in sorted(by_school.items()) if len(group) >= MIN_CELL
     }
+    pooled = [r for group in by_school.values() if len(group) < MIN_CELL for r in group]
+    if pooled:
+        per_school[OTHER_SCHOOLS] = _times(pooled)
     helped = db.execute("SELECT count(*) FROM suggestion_helped").fetchone()[0]
     now = clock.stamp()
     ages = {"< 1 dag": 0, "1-3 dagen": 0, "3-7 dagen": 0, "> 7 dagen": 0}
