@@ -16,7 +16,7 @@ export TRANSFORMERS_OFFLINE := 1
 # filter from wdutch, and the extra first names from deduce's wheel. deduce is downloaded,
 # never installed (its regex<2025 pin conflicts with transformers), and only when it is not
 # there yet, so that `make check` does not need the network; the build runs last, after pip.
-setup: /usr/share/dict/dutch $(VENV)/.installed portal/static/vendor/htmx.min.js
+setup: /usr/share/dict/dutch $(VENV)/.installed portal/static/vendor/htmx.min.js node_modules/.installed
 	ls .cache/wheels/deduce-3.0.6-*.whl >/dev/null 2>&1 || \
 		$(BIN)/python -m pip download --quiet --no-deps --only-binary=:all: --dest .cache/wheels deduce==3.0.6
 	$(BIN)/python -m privacy.lexicon build
@@ -30,9 +30,14 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-# htmx comes from the npm registry at an exact version and is served by the portal itself.
-portal/static/vendor/htmx.min.js: package.json package-lock.json
+# The npm packages at the exact versions of package-lock.json: htmx (served by the portal
+# itself), and for the tests and benchmarks axe-core (injected by the browser tests) and
+# Lighthouse (bench/lighthouse.py). Install scripts never run: nothing is downloaded.
+node_modules/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+portal/static/vendor/htmx.min.js: node_modules/.installed
 	mkdir -p $(@D)
 	cp node_modules/htmx.org/dist/htmx.min.js $@
 

@@ -33,6 +33,7 @@ def login(page, base, who):
 
 
 def logout(page):
+    page.click("details.more summary")  # "Uitloggen" sits under "Meer"
     page.click("form.logout button")
     page.wait_for_selector("#email")
 

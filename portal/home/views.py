@@ -2,7 +2,7 @@
 
 import json
 
-from flask import Response, current_app, render_template, send_from_directory, url_for
+from flask import Response, current_app, render_template, request, send_from_directory, url_for
 from flask_login import current_user
 
 from ..activities import data as activities
@@ -84,16 +84,22 @@ def manifest():
 @allow(PUBLIC)
 def icon(size: str):
     response = Response(assets.icon_png(int(size)), mimetype="image/png")
-    response.headers["Cache-Control"] = assets.IMMUTABLE
+    fresh = request.args.get("v") == assets.icon_fingerprint(int(size))
+    response.headers["Cache-Control"] = assets.cache_control(fresh)
     return response
 
 
 @bp.route("/sw.js")
 @allow(PUBLIC)
 def service_worker():
-    """The service worker, served from the root so that it may keep pages of the portal."""
+    """The service worker, served from the root so that it may keep pages of the portal.
+
+    Kept an hour: the browser checks for a new one after every page otherwise (app.js
+    registers it with updateViaCache "all"), and a new version reaches everyone within the
+    hour. The same for everyone, so no session goes with it (assets.FILES).
+    """
     response = send_from_directory(assets.STATIC, "sw.js", mimetype="text/javascript")
-    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Cache-Control"] = "public, max-age=3600"
     return response
 
 

@@ -30,6 +30,30 @@ KINDS = {
     "support_update": "Nieuws over je vraag om ondersteuning",
     "support_escalation": "Vraag om ondersteuning wacht te lang",
 }
+# What each role can ever receive, read from every notify() call (routing.py, jobs.py,
+# circles/, support/): only these are offered in her settings, and only these can be set.
+# A new kind goes into KINDS and here (tests/test_pages.py checks both).
+_COLLEAGUE = (
+    "new_question",  # routing.announce: teachers and experts with matching expertise
+    "new_question_region",  # jobs: every teacher and expert after the broadcast delay
+    "invited",  # "Vraag een collega": teachers and experts
+    "answer",  # the asker, a teacher or expert
+    "followed_answer",  # "Ik wil dit ook weten": staff
+    "reminder",  # the asker
+    "reminder_again",  # the asker
+    "feedback",  # the asker
+    "circle_meeting",  # circle members and facilitator: teachers and experts
+    "circle_published",  # circle members
+    "support_update",  # the teacher who asked for support; the expert who took it
+)
+KINDS_FOR_ROLE = {
+    "teacher": _COLLEAGUE,
+    "expert": (*_COLLEAGUE, "escalation", "support_request", "support_escalation"),
+    # Followed questions, escalation's second step, dossier proposals from circles.
+    "coordinator": ("followed_answer", "escalation", "circle_published", "support_escalation"),
+    # Parent partners read; nothing in the portal is sent to them.
+    "parent": (),
+}
 MODES = {"immediate": "meteen", "daily": "dagelijks overzicht", "never": "nooit"}
 # Defaults: what matters to the person at once; the region's flow once a day.
 DEFAULT_MODES = {
@@ -50,17 +74,37 @@ DEFAULT_MODES = {
 }
 
 
-def prefs(db, user_id: int) -> dict[str, str]:
+def kinds_for(role: str | None) -> dict[str, str]:
+    """The kinds a role can receive, with their labels, in the order of KINDS."""
+    allowed = KINDS_FOR_ROLE.get(role or "", ())
+    return {kind: label for kind, label in KINDS.items() if kind in allowed}
+
+
+def _role(db, user_id: int) -> str | None:
+    row = db.execute("SELECT role FROM users WHERE id = ?", [user_id]).fetchone()
+    return row[0] if row else None
+
+
+def _modes(db, user_id: int) -> dict[str, str]:
+    """How she gets every kind: what she chose, else the default."""
     stored = dict(
         db.execute("SELECT kind, mode FROM notification_prefs WHERE user_id = ?", [user_id])
     )
     return {kind: stored.get(kind, DEFAULT_MODES[kind]) for kind in KINDS}
 
 
+def prefs(db, user_id: int) -> dict[str, str]:
+    """Her settings: the mode of each kind her role can receive (nothing else is offered)."""
+    allowed = kinds_for(_role(db, user_id))
+    return {kind: mode for kind, mode in _modes(db, user_id).items() if kind in allowed}
+
+
 def set_prefs(db, user_id: int, modes: dict[str, str]) -> None:
+    """Store her choices; a kind her role cannot receive is ignored."""
+    allowed = kinds_for(_role(db, user_id))
     with transaction(db.conn):
         for kind, mode in modes.items():
-            if kind in KINDS and mode in MODES:
+            if kind in allowed and mode in MODES:
                 db.conn.execute(
                     "INSERT INTO notification_prefs (user_id, kind, mode) VALUES (?, ?, ?) "
                     "ON CONFLICT (user_id, kind) DO UPDATE SET mode = excluded.mode",
@@ -111,7 +155,7 @@ def notify(
             if not cur.rowcount:
                 continue
             created += 1
-            if prefs(db, user_id).get(kind) == "immediate":
+            if _modes(db, user_id).get(kind) == "immediate":
                 key = about["subject"] or question["id"]
                 _queue_notification_mail(
                     db,
@@ -177,7 +221,7 @@ def queue_digests(db) -> int:
         )
     ]
     for user_id in users:
-        daily = [k for k, m in prefs(db, user_id).items() if m == "daily"]
+        daily = [k for k, m in _modes(db, user_id).items() if m == "daily"]
         if not daily:
             continue
         marks = ",".join("?" * len(daily))

@@ -13,7 +13,12 @@ from . import bp, notify
 @allow(*EVERYONE)
 def index():
     items = notify.for_user(get_db(), current_user.id)
-    return render_template("notifications/index.html", items=items, form=EmptyForm())
+    return render_template(
+        "notifications/index.html",
+        items=items,
+        kinds=notify.kinds_for(current_user.role),
+        form=EmptyForm(),
+    )
 
 
 @bp.route("/<id:notification_id>/open", methods=["POST"])

@@ -27,7 +27,10 @@ self.addEventListener("fetch", function (event) {
   event.respondWith(fetch(request).then(function (response) {
     if (response.ok && (isStatic || response.headers.get("X-Offline") === "bewaar")) {
       var copy = response.clone();
-      caches.open(CACHE).then(function (cache) { cache.put(request, copy); });
+      caches.open(CACHE).then(function (cache) {
+        return isStatic ? dropOlderVersions(cache, request.url).then(function () { return cache.put(request, copy); })
+          : cache.put(request, copy);
+      });
     }
     return response;
   }).catch(function () {
@@ -36,3 +39,13 @@ self.addEventListener("fetch", function (event) {
     });
   }));
 });
+
+/* A static file is kept in its newest version only (its URL ends in ?v=fingerprint). */
+function dropOlderVersions(cache, url) {
+  var path = new URL(url).pathname;
+  return cache.keys().then(function (requests) {
+    return Promise.all(requests.filter(function (old) {
+      return old.url !== url && new URL(old.url).pathname === path;
+    }).map(function (old) { return cache.delete(old); }));
+  });
+}
