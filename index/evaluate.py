@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import ranking
 from .documents import case_document
 from .embedder import Encoders
 from .schema import create_schema
@@ -86,13 +87,13 @@ def build_index(encoders: Encoders, cases: list[dict], workdir: Path, dossiers=(
     return conn, index
 
 
-def run(conn, index, queries, components=None, k=10) -> list[QueryResult]:
-    vectors = index.embed_queries([q["query"] for q in queries])
+def run(conn, index, queries, components=None, k=10, live=False) -> list[QueryResult]:
+    """Search every query; ``live``: with the part the ask page searches (ranking.live_query)."""
+    texts = [ranking.live_query(q["query"])[0] if live else q["query"] for q in queries]
+    vectors = index.embed_queries(texts)
     return [
-        QueryResult(
-            q, index.search(conn, q["query"], k=k, kind="case", vectors=v, components=components)
-        )  # fmt: skip
-        for q, v in zip(queries, vectors, strict=True)
+        QueryResult(q, index.search(conn, t, k=k, kind="case", vectors=v, components=components))
+        for q, t, v in zip(queries, texts, vectors, strict=True)
     ]
 
 
