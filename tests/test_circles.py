@@ -559,6 +559,7 @@ def test_a_lesson_is_published_as_a_resolved_case_that_search_finds(app, client,
     auth.login("teacher2")
     page = client.get("/casussen?zoek=schopt+tegen+de+tafel").get_data(as_text=True)
     assert f'href="/vragen/{question_id}"' in page
+    assert "geleerd in een leerkrachtkring" in client.get(f"/vragen/{question_id}").text
     # Members hear of it; a second publication is refused.
     assert scalar(app, "SELECT count(*) FROM notifications WHERE kind = 'circle_published'") == 4
     auth.login("expert")

@@ -43,6 +43,8 @@ def test_export_holds_everything_about_me(app, client, auth):
 def test_deleting_my_account_keeps_the_knowledge(app, client, auth):
     qid = ask(app, who="teacher")
     best = answer(app, qid, who="teacher2")
+    other = ask(app, who="teacher2", title="Een andere vraag over een leerling die wegloopt")
+    answer(app, other, who="teacher")
     auth.login("teacher")
     auth.post(f"/vragen/{qid}/meest-behulpzaam", {"answer_id": best})
     wrong = auth.post("/account/verwijderen", {"password": "niet-mijn-wachtwoord"})
@@ -61,6 +63,9 @@ def test_deleting_my_account_keeps_the_knowledge(app, client, auth):
     auth.login("teacher2")
     html = client.get(f"/vragen/{qid}").get_data(as_text=True)
     assert "Juf Anna" not in html and "De Linde" not in html
+    # Her question is anonymous now; her answers would read "een oud-account".
+    assert "· een leerkracht" in html and "geïmporteerde casus" not in html
+    assert "een oud-account" in client.get(f"/vragen/{other}").text
 
 
 def test_coordinator_deletes_on_request_with_a_logged_reason(app, client, auth):

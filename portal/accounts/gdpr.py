@@ -19,6 +19,7 @@ from .users import create_user, get_user, user_by_email
 # Feature data modules with export(db, user_id) -> dict and forget(db, user_id).
 PERSONAL_DATA = (support, circles)
 FORMER_EMAIL = "oud-account@leer-kracht.invalid"
+FORMER_NAME = "Oud-account"
 # Why a coordinator deletes an account (the audit log keeps the key, never free text).
 DELETE_REASONS = {
     "verzoek": "De persoon vroeg erom",
@@ -33,7 +34,7 @@ def former_account(db) -> int:
     row = user_by_email(db, FORMER_EMAIL)
     if row:
         return row["id"]
-    return create_user(db, FORMER_EMAIL, "Oud-account", "teacher", system=True)
+    return create_user(db, FORMER_EMAIL, FORMER_NAME, "teacher", system=True)
 
 
 # Columns that point at a person without being about her (set to NULL on deletion).

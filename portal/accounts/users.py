@@ -15,6 +15,7 @@ from ..db import get_db, transaction
 INVITATION_DAYS = 7
 MIN_PASSWORD_LENGTH = 10
 IMPORT_EMAIL = "import@leer-kracht.invalid"
+IMPORT_NAME = "Kennisbank (import)"
 
 
 class AccountError(ValueError):
@@ -176,7 +177,7 @@ def import_account(db) -> int:
     row = user_by_email(db, IMPORT_EMAIL)
     if row:
         return row["id"]
-    return create_user(db, IMPORT_EMAIL, "Kennisbank (import)", "expert", system=True)
+    return create_user(db, IMPORT_EMAIL, IMPORT_NAME, "expert", system=True)
 
 
 # ---- schools ------------------------------------------------------------------------------

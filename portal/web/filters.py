@@ -9,7 +9,9 @@ from flask_login import current_user
 import privacy
 
 from .. import clock
-from ..accounts.users import SCHOOL_KINDS, safe_school_kinds, school_names
+from ..accounts.gdpr import FORMER_NAME
+from ..accounts.users import IMPORT_NAME, SCHOOL_KINDS, safe_school_kinds, school_names
+from ..circles.publish import CIRCLE_AUTHOR
 from ..db import get_db
 from ..notifications.notify import unread_count
 from ..questions.cases import ANSWER_KINDS, CLUSTERS, HELPED_LABELS
@@ -36,6 +38,18 @@ def _unread() -> int:
     return unread_count(get_db(), current_user.id) if current_user.is_authenticated else 0
 
 
+# Who asked, for the portal's own accounts (tests/test_circles.py, tests/test_gdpr.py).
+SYSTEM_AUTHORS = {
+    IMPORT_NAME: "geïmporteerde casus",
+    CIRCLE_AUTHOR: "geleerd in een leerkrachtkring",
+    FORMER_NAME: "een oud-account",
+}
+
+
+def system_author(name: str) -> str:
+    return SYSTEM_AUTHORS.get(name, "geïmporteerde casus")
+
+
 def init_app(app) -> None:
     app.jinja_env.filters.update(clock.FILTERS, md=render_markdown, for_viewer=for_viewer)
     app.jinja_env.globals.update(
@@ -45,4 +59,5 @@ def init_app(app) -> None:
         HELPED_LABELS=HELPED_LABELS,
         unread_count=_unread,
         safe_school_kinds=_safe_school_kinds,
+        system_author=system_author,
     )
