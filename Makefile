@@ -10,7 +10,7 @@ DEMO_REGION = $(shell $(PYTHON) -c 'import json; print(json.load(open("content/d
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: setup run test check lint format demo bench clean
+.PHONY: setup run test check lint format demo bench load lighthouse clean
 
 # The privacy guard's generated lists (privacy/data/generated/, not in git): the Dutch word
 # filter from wdutch, and the extra first names from deduce's wheel. deduce is downloaded,
@@ -40,6 +40,10 @@ node_modules/.installed: package.json package-lock.json
 portal/static/vendor/htmx.min.js: node_modules/.installed
 	mkdir -p $(@D)
 	cp node_modules/htmx.org/dist/htmx.min.js $@
+
+/usr/bin/wrk:
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk >/dev/null
 
 /usr/bin/chromium:
 	$(SUDO) apt-get update -qq
@@ -77,6 +81,13 @@ format:
 
 bench: setup
 	$(BIN)/python -m bench
+
+# Many teachers at once against gunicorn on loopback (wrk); Lighthouse mobile on the demo.
+load: setup /usr/bin/wrk
+	$(BIN)/python -m bench.load
+
+lighthouse: setup /usr/bin/chromium
+	$(BIN)/python -m bench.lighthouse
 
 clean:
 	rm -rf $(VENV) node_modules portal/static/vendor

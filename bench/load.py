@@ -1,6 +1,6 @@
 """Load benchmark: gunicorn on the demo region, loopback only, bounded in time.
 
-``python -m bench.load`` (or ``make bench-load``) prints, for this machine and the worker
+``make load`` (or ``python -m bench.load``) prints, for this machine and the worker
 settings of the deploy kit (deploy/gunicorn.conf.py):
 
 - requests/s and p50/p95/p99 latency with wrk for the login page, a logged-in page, a
