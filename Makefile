@@ -71,7 +71,7 @@ test: setup /usr/bin/chromium
 # The fast lane: everything but the slow and browser tests (docs/ARCHITECTURE.md).
 check: setup
 	$(BIN)/ruff check .
-	$(BIN)/pytest -q -m "not slow and not browser"
+	$(BIN)/pytest -q -n 2 -m "not slow and not browser"
 
 lint:
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
