@@ -17,15 +17,13 @@ from flask import (
 )
 from flask_login import current_user
 
-import privacy
-
 from .. import clock
-from ..accounts.users import school_names
 from ..db import get_db, get_index, transaction
 from ..questions.cases import CaseError
 from ..web.access import COLLEAGUES, STAFF, allow
 from ..web.audit import audit
 from ..web.forms import EmptyForm
+from ..web.guard import FIXED, WARN, log_override, privacy_step
 from ..web.render import page_or_fragment
 from . import bp, data, methods, notices, publish
 from .forms import (
@@ -78,32 +76,15 @@ def _meeting(circle_id: int, meeting_id: int) -> dict:
 
 
 def _guard(form, names: list[str], subject: str, anyway: bool = True):
-    """The privacy guard around a POST: (go ahead?, findings, warn before saving?).
+    """The privacy guard around a POST (web/guard.py): (go ahead?, findings, warn?).
 
-    A one-click fix changes the text and shows the form again; findings stop the save with
-    a warning, unless she says it is a false alarm (``anyway``: text that stays inside the
-    circle; what goes to the region must be clean).
+    ``anyway``: text that stays inside the circle may be posted despite a warning; what
+    goes to the region must be clean.
     """
-    schools = school_names(get_db())
-
-    def fields():
-        return {n: getattr(form, n).data or "" for n in names}
-
-    fix = request.form.get("privacy_fix")
-    if fix:
-        for name, value in privacy.apply_fix(fields(), fix, schools).items():
-            getattr(form, name).data = value
-        findings = privacy.check_fields(fields(), schools)
-        return False, findings, bool(findings)
-    if not form.validate_on_submit():
-        return False, privacy.check_fields(fields(), schools), False
-    findings = privacy.check_fields(fields(), schools)
-    if findings and not (anyway and request.form.get("action") == "post_anyway"):
-        return False, findings, True
-    if findings:
-        kinds = ",".join(sorted({ff.finding.kind for ff in findings}))
-        audit("privacy_warning_overridden", subject, kinds)
-    return True, findings, False
+    state, findings = privacy_step(form, names, anyway=anyway)
+    if state is None:
+        log_override(findings, subject)
+    return state is None, findings, state == WARN or (state == FIXED and bool(findings))
 
 
 # ---- methods ------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from ..notifications import routing
 from ..web.access import COLLEAGUES, EVERYONE, STAFF, allow, is_colleague
 from ..web.audit import audit
 from ..web.forms import EmptyForm
+from ..web.guard import FIXED, INVALID, WARN, log_override, privacy_step
 from . import bp, cases, drafts
 from .forms import AdditionForm, AnswerForm, EditQuestionForm
 
@@ -176,20 +177,14 @@ def _privacy_step(question: dict, form, field: str, audit_subject: str):
 
     Returns a response to send back instead of posting, or None.
     """
-    schools = school_names(get_db())
-    fix = request.form.get("privacy_fix")
-    if fix:
-        form.body.data = privacy.apply_fix({"body": form.body.data}, fix, schools)["body"]
-        findings = privacy.check_fields({"body": form.body.data}, schools)
+    state, findings = privacy_step(form, ["body"])
+    if state == FIXED:
         return _render_detail(question, form, findings=findings, warn_on_post=bool(findings))
-    if not form.validate_on_submit():
+    if state == INVALID:
         return _render_detail(question, form, 400)
-    findings = privacy.check_fields({"body": form.body.data}, schools)
-    if findings and request.form.get("action") != "post_anyway":
+    if state == WARN:
         return _render_detail(question, form, findings=findings, warn_on_post=True)
-    if findings:
-        kinds = ",".join(sorted({ff.finding.kind for ff in findings}))
-        audit("privacy_warning_overridden", audit_subject, kinds)
+    log_override(findings, audit_subject)
     return None
 
 

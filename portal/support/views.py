@@ -21,6 +21,7 @@ from ..questions import cases
 from ..web.access import COLLEAGUES, STAFF, allow
 from ..web.audit import audit
 from ..web.forms import EmptyForm, planned_moment
+from ..web.guard import FIXED, WARN, log_override, privacy_step
 from . import bp, data
 from .forms import AgreeForm, OutcomeForm, RequestForm
 
@@ -92,35 +93,14 @@ def _only(viewer: str, *allowed: str) -> None:
 # ---- the privacy guard over free text -----------------------------------------------------
 
 
-def _bounded(form, fields) -> dict[str, str]:
-    """The fields' text cut to their maximum: every scan's work stays bounded."""
-    return {f: (getattr(form, f).data or "")[: data.LIMITS[f][1]] for f in fields}
-
-
 def _privacy(form, fields) -> tuple[str | None, list]:
-    """Before saving: ("fixed", findings) after a one-click fix, ("warn", findings) when
-    something identifying is in the text, or (None, findings) to go ahead.
+    """Before saving (web/guard.py): FIXED, WARN or None to go ahead, with the findings.
 
-    "Post anyway" is honoured as on the question pages, and logged (kinds only).
+    The form is validated afterwards, by each view; every scan reads at most the fields'
+    maximum length.
     """
-    schools = school_names(get_db())
-    fix = request.form.get("privacy_fix")
-    if fix:
-        # Fixed in the whole text (a too long text is then refused by the form, not cut).
-        fixed = privacy.apply_fix({f: getattr(form, f).data or "" for f in fields}, fix, schools)
-        for name in fields:
-            getattr(form, name).data = fixed[name]
-        return "fixed", privacy.check_fields(_bounded(form, fields), schools)
-    findings = privacy.check_fields(_bounded(form, fields), schools)
-    if findings and request.form.get("action") != "post_anyway":
-        return "warn", findings
-    return None, findings
-
-
-def _overridden(findings: list, subject: str) -> None:
-    if findings:
-        kinds = ",".join(sorted({ff.finding.kind for ff in findings}))
-        audit("privacy_warning_overridden", subject, kinds)
+    limits = {f: data.LIMITS[f][1] for f in fields}
+    return privacy_step(form, fields, validate=False, limits=limits)
 
 
 @bp.route("/controle", methods=["POST"])
@@ -242,11 +222,11 @@ def new():
         flash("Je vraag om ondersteuning was al verstuurd; hij staat er één keer.")
         return redirect(posted)
     state, findings = _privacy(form, REQUEST_FIELDS)
-    if state == "fixed":
+    if state == FIXED:
         return _render_new(form, question, dossier, findings=findings, warn_on_post=bool(findings))
     if not form.validate_on_submit():
         return _render_new(form, question, dossier, 400)
-    if state == "warn":
+    if state == WARN:
         return _render_new(form, question, dossier, findings=findings, warn_on_post=True)
     try:
         request_id = data.create_request(
@@ -265,7 +245,7 @@ def new():
         )
     except data.SupportError as exc:
         return _render_new(form, question, dossier, exc.status, errors=[str(exc)])
-    _overridden(findings, f"support:{request_id}")
+    log_override(findings, f"support:{request_id}")
     audit("support_requested", f"support:{request_id}")
     flash("Je vraag om ondersteuning is verstuurd. Experts uit de regio krijgen een melding.")
     return redirect(url_for("support.detail", request_id=request_id))
@@ -384,7 +364,7 @@ def agree(request_id: int):
         row, viewer, status, agree_form=form, privacy_for="agree", **kw
     )
     state, findings = _privacy(form, AGREE_FIELDS)
-    if state == "fixed":
+    if state == FIXED:
         return again(findings=findings, warn_on_post=bool(findings))
     moment = planned_moment(form) if form.validate_on_submit() else None
     if moment is not None:
@@ -396,7 +376,7 @@ def agree(request_id: int):
             moment = None
     if moment is None:
         return again(400)
-    if state == "warn":
+    if state == WARN:
         return again(findings=findings, warn_on_post=True)
     try:
         done = data.agree(
@@ -407,7 +387,7 @@ def agree(request_id: int):
     if not done:
         _not_any_more()
         return redirect(url_for("support.detail", request_id=request_id))
-    _overridden(findings, f"support:{request_id}")
+    log_override(findings, f"support:{request_id}")
     audit("support_agreed", f"support:{request_id}")
     flash("De afspraak is genoteerd. De leerkracht krijgt een melding.")
     return redirect(url_for("support.detail", request_id=request_id))
@@ -424,11 +404,11 @@ def outcome(request_id: int):
         row, viewer, status, outcome_form=form, **kw
     )
     state, findings = _privacy(form, OUTCOME_FIELDS)
-    if state == "fixed":
+    if state == FIXED:
         return again(findings=findings, warn_on_post=bool(findings))
     if not form.validate_on_submit():
         return again(400)
-    if state == "warn":
+    if state == WARN:
         return again(findings=findings, warn_on_post=True)
     try:
         done = data.record_outcome(
@@ -444,7 +424,7 @@ def outcome(request_id: int):
     if not done:
         _not_any_more()
         return redirect(url_for("support.detail", request_id=request_id))
-    _overridden(findings, f"support:{request_id}")
+    log_override(findings, f"support:{request_id}")
     audit("support_outcome", f"support:{request_id}")
     flash("De uitkomst is opgeslagen. De leerkracht kan haar nu lezen.")
     return redirect(url_for("support.detail", request_id=request_id))

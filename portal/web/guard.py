@@ -1,0 +1,53 @@
+"""The privacy guard around a POST that saves free text: the same steps on every form.
+
+A one-click fix ("privacy_fix") changes the fields and the form is shown again; findings
+stop the save with a warning, unless she chose "toch plaatsen" where that is allowed; an
+override is logged with the kinds only, never the text (docs/PRIVACY.md).
+"""
+
+from flask import request
+
+import privacy
+
+from ..accounts.users import school_names
+from ..db import get_db
+from .audit import audit
+
+FIXED, INVALID, WARN = "fixed", "invalid", "warn"
+
+
+def privacy_step(
+    form, names, *, anyway: bool = True, validate: bool = True, limits: dict | None = None
+) -> tuple[str | None, list]:
+    """Decide a POST's privacy step: (FIXED | INVALID | WARN | None to go ahead, findings).
+
+    ``anyway``: "toch plaatsen" is honoured (text that is not published to the region).
+    ``validate``: check the form here, after a fix and before the scan (INVALID); a caller
+    that validates later passes False. ``limits``: {field: characters} each scan reads, so
+    its work stays bounded whatever is pasted (a fix still covers the whole text).
+    """
+    schools = school_names(get_db())
+
+    def texts() -> dict[str, str]:
+        values = {n: getattr(form, n).data or "" for n in names}
+        return {n: v[: limits[n]] for n, v in values.items()} if limits else values
+
+    fix = request.form.get("privacy_fix")
+    if fix:
+        whole = {n: getattr(form, n).data or "" for n in names}
+        for name, value in privacy.apply_fix(whole, fix, schools).items():
+            getattr(form, name).data = value
+        return FIXED, privacy.check_fields(texts(), schools)
+    if validate and not form.validate_on_submit():
+        return INVALID, privacy.check_fields(texts(), schools)
+    findings = privacy.check_fields(texts(), schools)
+    if findings and not (anyway and request.form.get("action") == "post_anyway"):
+        return WARN, findings
+    return None, findings
+
+
+def log_override(findings: list, subject: str) -> None:
+    """Log that she posted although the guard warned (the kinds, never the text)."""
+    if findings:
+        kinds = ",".join(sorted({ff.finding.kind for ff in findings}))
+        audit("privacy_warning_overridden", subject, kinds)
