@@ -141,6 +141,9 @@ def nothing_fits(results: list[QueryResult]) -> dict:
         "strong_precision": strong_right / strong if strong else 0.0,
         "strong_share": strong / (len(results) or 1),
         "auc_best_score": auc(best(answerable), best(none)),
+        "auc_lead": auc(
+            [ranking.lead(r.hits) for r in answerable], [ranking.lead(r.hits) for r in none]
+        ),
     }
 
 
@@ -249,7 +252,7 @@ def format_report(report: dict) -> str:
         f"(on {nf['strong_share']:.0%} of questions)",
         f"  no case fits: nothing shown {nf['nothing_shown_when_nothing_fits']:.3f}, "
         f"no 'strong' {nf['no_strong_when_nothing_fits']:.3f}; "
-        f"AUC of the best score {nf['auc_best_score']:.3f}",
+        f"AUC of the best score {nf['auc_best_score']:.3f}, of its lead {nf['auc_lead']:.3f}",
     ]
     if report.get("dossiers"):
         d = report["dossiers"]

@@ -25,17 +25,34 @@ FEEDBACK_BOOST = {"ja": 0.5, "deels": 0.0, "nee": -1.0}
 # What the ask page shows, calibrated per region from the region's own cases: each case's
 # title is searched as if a teacher typed it, among the other cases. How far the best
 # (different!) case stands out for those titles is what "nothing fits" looks like here.
-SHOW_PERCENTILE = 85  # show cases when the best beats the best match of 85% of those titles
-STRONG_PERCENTILE = 97  # "lijkt sterk op je vraag": a lead over the runner-up 97% lack
+# A question about something the region has no case for scores many cases alike, so the
+# best case's lead over the fifth (LEAD_OVER) tells "a case fits" from "nothing fits"
+# better than the best score itself (tuning sets, docs/RETRIEVAL.md).
+LEAD_OVER = 5
+SHOW_PERCENTILE = 85  # show cases when the lead beats the lead of 85% of those titles
+# "lijkt sterk op je vraag": the best case is first by each dense view on its own (e5 on the
+# case text, e5 on the case's question, the second model) and leads the runner-up by more
+# than 85% of those titles' best cases do. Independent views agreeing is what a wrong
+# but related case rarely gets; a lead alone is easy to get where a region's cases lie
+# close together.
+STRONG_PERCENTILE = 85
+STRONG_AGREE = ("passage", "question", "second")
+CALIBRATION_VERSION = 2  # bands stored under another rule are recomputed, never reused
 CALIBRATION_SAMPLE = 200
 MIN_DOCS_TO_CALIBRATE = 20
-# Until a region has MIN_DOCS_TO_CALIBRATE cases: the tuning sets' own calibration values.
-DEFAULT_SHOW_FROM = 4.5
-DEFAULT_STRONG_GAP = 2.0
+# Until a region has MIN_DOCS_TO_CALIBRATE cases: the tuning sets' own calibration values
+# (the 85th percentiles were 2.37 / 2.62 / 2.03 for the lead, 1.09 / 1.50 / 0.97 for the
+# gap on the own, demo and first held-out sets).
+DEFAULT_SHOW_FROM = 2.3
+DEFAULT_STRONG_GAP = 1.2
 CASES_SHOWN = 3
-# The ask page searches with the start of a long description: embedding costs about 1.5 ms
-# per word (bench/), and the first thousand characters say what the question is about.
+# The ask page searches with the start of a long description: the first thousand
+# characters say what the question is about.
 LIVE_QUERY_CHARS = 1000
+# e5 reads only the first 400 characters (about 130 tokens): e5 costs about 1.7 ms per token
+# on one core (bench/), and on the tuning sets 400 characters lost nothing (MRR 0.895 ->
+# 0.892 on the first held-out set, whose long stories run to 1,300 characters).
+DENSE_QUERY_CHARS = 400
 NEAR_BEST = 2.5  # further hits are shown when within this of the best
 
 # Dossier sections: the kind of behaviour of the nearest resolved cases votes for the
@@ -52,6 +69,8 @@ CLOSEST_CASE_FROM = 2.5
 class Calibration:
     show_from: float
     strong_gap: float
+    show_from: float  # the best case's lead over the LEAD_OVER-th, in z-units
+    strong_gap: float  # the best case's lead over the runner-up, in z-units
     documents: int = 0
     source: str = "default"  # "region" once computed from the region's own cases
 
@@ -61,11 +80,12 @@ class Calibration:
             "strong_gap": round(self.strong_gap, 3),
             "documents": self.documents,
             "source": self.source,
+            "version": CALIBRATION_VERSION,
         }
 
     @classmethod
     def from_json(cls, data: dict | None) -> "Calibration":
-        if not data:
+        if not data or data.get("version") != CALIBRATION_VERSION:
             return DEFAULT
         return cls(data["show_from"], data["strong_gap"], data.get("documents", 0), data["source"])
 
@@ -73,12 +93,22 @@ class Calibration:
 DEFAULT = Calibration(DEFAULT_SHOW_FROM, DEFAULT_STRONG_GAP)
 
 
-def calibration_from(best: list[float], gaps: list[float], documents: int) -> Calibration:
+def lead(hits: list) -> float:
+    """How far the best hit stands out: its lead over the LEAD_OVER-th (over 0, the mean
+    of all documents, while there are fewer hits)."""
+    if not hits:
+        return 0.0
+    if len(hits) < LEAD_OVER:
+        return hits[0].score
+    return hits[0].score - hits[LEAD_OVER - 1].score
+
+
+def calibration_from(leads: list[float], gaps: list[float], documents: int) -> Calibration:
     """The bands of a region from its own cases' titles searched among the other cases."""
-    if documents < MIN_DOCS_TO_CALIBRATE or len(best) < 10:
+    if documents < MIN_DOCS_TO_CALIBRATE or len(leads) < 10:
         return Calibration(DEFAULT_SHOW_FROM, DEFAULT_STRONG_GAP, documents, "default")
     return Calibration(
-        show_from=float(np.percentile(best, SHOW_PERCENTILE)),
+        show_from=float(np.percentile(leads, SHOW_PERCENTILE)),
         strong_gap=float(np.percentile(gaps, STRONG_PERCENTILE)),
         documents=documents,
         source="region",
@@ -119,15 +149,28 @@ def case_bands(hits: list, calibration: Calibration = DEFAULT) -> list:
         return hits
     best = hits[0].score
     gap = best - hits[1].score if len(hits) > 1 else calibration.strong_gap
-    show = best >= calibration.show_from
+    show = lead(hits) >= calibration.show_from
+    # Only the views this index has (a region may run without the second model).
+    views = [c for c in STRONG_AGREE if c in hits[0].components]
+    agreed = bool(views) and all(c in hits[0].leads for c in views)
     for i, hit in enumerate(hits):
         if not show or i >= CASES_SHOWN or hit.score < best - NEAR_BEST:
             hit.band = None
-        elif i == 0 and gap >= calibration.strong_gap:
+        elif i == 0 and gap >= calibration.strong_gap and agreed:
             hit.band = "strong"
         else:
             hit.band = "maybe"
     return hits
+
+
+def leaders(scored: dict, views=STRONG_AGREE) -> dict[str, int]:
+    """{view: the document that view alone ranks first} among the scored candidates."""
+    out = {}
+    for view in views:
+        ranked = [(comps[view], doc) for doc, (_, comps) in scored.items() if view in comps]
+        if ranked:
+            out[view] = max(ranked)[1]
+    return out
 
 
 def cluster_vote(case_hits: list, cluster_of) -> dict[str, float]:
@@ -172,3 +215,10 @@ def live_query(text: str) -> tuple[str, bool]:
     if len(text) <= LIVE_QUERY_CHARS:
         return text, False
     return text[:LIVE_QUERY_CHARS].rsplit(" ", 1)[0], True
+
+
+def dense_query(text: str) -> str:
+    """The start of a question that the main model reads (whole words)."""
+    if len(text) <= DENSE_QUERY_CHARS:
+        return text
+    return text[:DENSE_QUERY_CHARS].rsplit(" ", 1)[0]

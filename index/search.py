@@ -129,6 +129,7 @@ class Hit:
     cluster: str | None = None
     band: str | None = None
     components: dict = field(default_factory=dict)
+    leads: tuple = ()  # the views (ranking.STRONG_AGREE) that alone rank this hit first
     vote: float = 0.0  # dossier sections: what the nearest cases' kind of behaviour added
 
     def as_json(self) -> dict:
@@ -203,6 +204,7 @@ class SearchIndex:
         self._seq = -1
         self._generation = ""
         self._calibration: dict[str, ranking.Calibration] = {}
+        self._recent = memo.Recent()
         self._prior: dict | None = None
         self._lock = threading.RLock()
         # One query at a time per worker: OpenMP threads only add overhead here (bench/).
@@ -548,7 +550,7 @@ class SearchIndex:
         text = " ".join((text or "").split())[: textmod.MAX_QUERY_CHARS]
         if not text:
             return False
-        vector = memo.embed(self.encoders.main, "query", [text])[0]
+        vector = memo.embed(self.encoders.main, "query", [ranking.dense_query(text)])[0]
         with write_transaction(conn):
             row = conn.execute(
                 "SELECT id FROM search_docs WHERE kind = ? AND target = ?", (kind, str(target))
@@ -676,15 +678,17 @@ class SearchIndex:
         ).fetchall()
         step = max(1, len(rows) // ranking.CALIBRATION_SAMPLE)
         sample = rows[::step][: ranking.CALIBRATION_SAMPLE]
-        best, gaps = [], []
+        leads, gaps = [], []
         if len(rows) >= ranking.MIN_DOCS_TO_CALIBRATE:
             vectors = self.embed_queries([title for _, title in sample])
             for (doc_id, title), qv in zip(sample, vectors, strict=True):
-                hits = self.search(conn, title, k=2, kind=kind, vectors=qv, exclude={doc_id})
-                if len(hits) == 2:
-                    best.append(hits[0].score)
+                hits = self.search(
+                    conn, title, k=ranking.LEAD_OVER, kind=kind, vectors=qv, exclude={doc_id}
+                )
+                if len(hits) >= 2:
+                    leads.append(ranking.lead(hits))
                     gaps.append(hits[0].score - hits[1].score)
-        result = ranking.calibration_from(best, gaps, len(rows))
+        result = ranking.calibration_from(leads, gaps, len(rows))
         with write_transaction(conn):
             set_meta(conn, f"calibration:{kind}", json.dumps(result.as_json()))
         with self._lock:
@@ -714,11 +718,14 @@ class SearchIndex:
 
     def embed_queries(self, queries: list[str]) -> list[QueryVectors]:
         texts = [(q or "").strip()[: textmod.MAX_QUERY_CHARS] for q in queries]
-        if len(texts) == 1:  # a teacher typing: nothing to remember
-            main = self.encoders.main.embed_queries(texts)
+        # e5 costs about 1.7 ms per token (bench/), so it reads the start of a long question
+        # only; the cheap second model and the keywords read all of it.
+        dense = [ranking.dense_query(t) for t in texts]
+        if len(texts) == 1:  # a teacher typing: once her text outgrows the start, it repeats
+            main = self._recent.embed(self.encoders.main, dense)
             second = self.encoders.second.embed_queries(texts) if self.encoders.second else None
         else:  # evaluation and calibration: the same questions come back
-            main = memo.embed(self.encoders.main, "query", texts)
+            main = memo.embed(self.encoders.main, "query", dense)
             second = (
                 memo.embed(self.encoders.second, "query", texts) if self.encoders.second else None
             )
@@ -786,7 +793,8 @@ class SearchIndex:
         results = {}
         if "case" in scored:
             best = sorted(scored["case"].items(), key=lambda kv: (-kv[1][0], kv[0]))
-            hits = self._hits(conn, "case", best[: max(k, ranking.CASES_SHOWN + 1)])
+            top = max(k, ranking.CASES_SHOWN + 1, ranking.LEAD_OVER)
+            hits = self._hits(conn, "case", best[:top], ranking.leaders(scored["case"]))
             results["case"] = ranking.case_bands(hits, calibration)
         if "dossier" in scored:
             vote = {}
@@ -939,7 +947,7 @@ class SearchIndex:
             postings += n
         return kept
 
-    def _hits(self, conn, kind: str, best) -> list[Hit]:
+    def _hits(self, conn, kind: str, best, leaders=None) -> list[Hit]:
         if not best:
             return []
         ids = [doc_id for doc_id, _ in best]
@@ -963,6 +971,7 @@ class SearchIndex:
                     cosine=comps.get("cosine", 0.0),
                     cluster=cluster,
                     components={n: round(z, 3) for n, z in comps.items()},
+                    leads=tuple(v for v, d in (leaders or {}).items() if d == doc_id),
                 )
             )
         return hits
