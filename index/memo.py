@@ -6,6 +6,7 @@ Bounded; the oldest entries are dropped first.
 
 import hashlib
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 
 import numpy as np
@@ -44,3 +45,35 @@ def embed(
         if progress:
             progress(len(batch))
     return out
+
+
+class Recent:
+    """The query vectors of the last few hundred live questions, newest kept.
+
+    While a teacher types, the start of her question that the main model reads stops
+    changing once it is long enough; a small per-worker cache saves that embedding on
+    every later keystroke. Kept apart from the memo, which grows to 40,000 vectors.
+    """
+
+    def __init__(self, size: int = 512):
+        self.size = size
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def embed(self, embedder, texts: list[str]) -> np.ndarray:
+        """Embed queries, reusing the vector of a text seen a moment ago."""
+        out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            key = f"{embedder.model_id}\0{text}"
+            with self._lock:
+                cached = self._vectors.get(key)
+                if cached is not None:
+                    self._vectors.move_to_end(key)
+            if cached is None:
+                cached = embedder.embed_queries([text])[0]
+                with self._lock:
+                    self._vectors[key] = cached
+                    while len(self._vectors) > self.size:
+                        self._vectors.popitem(last=False)
+            out[i] = cached
+        return out
