@@ -8,7 +8,7 @@ import re
 from functools import cache
 
 from . import words
-from .patterns import WORD
+from .patterns import WORD, words_before
 
 # Names after these words are adults (teachers; parents addressed formally): "juf [naam]".
 ADULT_TITLES = frozenset({"juf", "meester", "meneer", "mevrouw", "mw", "dhr", "mr"})
@@ -25,17 +25,126 @@ MAX_PARTICLES = 3  # "van der", "van de", "van 't": never more than three in a r
 # Particles that are mostly prepositions: "juf Anouk op de Regenboog" is no surname, so
 # after these a surname must be a known one.
 PREPOSITION_PARTICLES = frozenset({"op", "in", "te", "het"})
+# ... unless "'t", "den" or "der" follows: "Merel in 't Zandt", "Bas op den Akker".
+SURNAME_PARTICLES = frozenset({"'t", "den", "der"})
 # An author in a list of sources: "Taylor, G., Anderson, R."
 CITATION = re.compile(r",\s?[A-Z]\.(?:\s?[A-Z]\.){0,4}[,\s]")
 # "over wytse, hij bijt ...": a pronoun right after a comma makes the word before it a person.
 PRONOUN_AFTER = re.compile(r",\s?(?:hij|zij|ze)\s", re.IGNORECASE)
+# "Xandro uit groep 6", "Xandro, 8 jaar,": a group or an age right after a word, no bracket.
+GROUP_AFTER = re.compile(
+    r"(?:\s{1,2}(?:uit|in|van)|,)\s{1,2}(?:groep|gr\.?)\s?\d|,\s?\d{1,2}\s?(?:jaar|jr)\b",
+    re.IGNORECASE,
+)
+# Titles and particles after which a lower-case tussenvoegsel starts a surname: "mevrouw van
+# Dijk", "familie de Boer" (after other triggers only with a capital: "gezin De Graaf").
+SURNAME_TITLES = ADULT_TITLES | {"familie", "fam", "gezin"}
+# "Dirk" in "bij de Dirk" is a shop, a school or a hospital: no person has "de";
+# "het" only after a preposition ("naar het Sophia"), since "omdat het Daan lukt" is Daan.
+PLACE_ARTICLES = frozenset({"de"})
+PLACE_PREPOSITIONS = frozenset({"aan", "bij", "in", "naar", "naast", "op", "uit", "vanuit", "voor"})
+POSSESSIVES = frozenset({"zijn", "haar", "z'n", "d'r"})
+# Words that end like a verb form ("met" like "zet") but are none.
+NOT_VERBS = frozenset(
+    {"dat", "echt", "eerst", "het", "juist", "laatst", "meest", "met", "net", "niet", "nooit",
+     "ooit", "tot", "vast", "want", "wat", "best", "dit", "liefst", "tegelijk", "erg"}
+)  # fmt: skip
+# Verbs that things do as often as people ("Padlet werkt", "Ouderportaal helpt niet"): only
+# the verb list makes them a person's.
+THING_VERBS = frozenset(
+    {"bestaat", "betekent", "bevat", "biedt", "duurt", "gebeurt", "geldt", "hangt", "helpt",
+     "klopt", "kost", "levert", "lukt", "ontbreekt", "past", "telt", "werkt", "zorgt"}
+)  # fmt: skip
+_NAME = r"[A-Z][\w'’-]{1,30}"
+_PARTICLES = r"(?:\s(?:van|de|der|den|ter|ten|te|'t|in|op))"
+# "liedjes van Henk Westbroek", "geschreven door Paul Biegel": a first name and a surname after
+# a kind of work are its author or singer, no pupil. Only with a surname: "de tekening van
+# Daan" is a pupil's.
+WORK_BY = re.compile(
+    r"(?<![\w'’-])(?=[^\W\d_])"
+    r"(?i:liedjes|liedje|liederen|muziek|album|cd|films|series|boeken|romans?|prentenboeken"
+    r"|gedichten|strips|voorstellingen|voorstelling|shows?|methode|podcasts?|filmpjes|video's"
+    r"|nummers|geschreven|gezongen|bedacht|ge[iï]llustreerd)"
+    r"\s{1,3}(?i:van|door)\s{1,3}(" + _NAME + _PARTICLES + r"{0,2}\s" + _NAME + ")"
+)
+# A title in quotes after a book, a film or reading: "we lezen 'Pluk van de Petteflet'". Not
+# quoted speech: "Hij riep: 'Daan is stom'" has no such word before it.
+QUOTED_TITLE = re.compile(
+    r"(?<![\w'’-])(?=[^\W\d_])"
+    r"(?i:boek|boekje|prentenboek|voorleesboek|film|filmpje|serie|verhaal|liedje|lied|gedicht"
+    r"|titel|musical|toneelstuk|voorstelling|thema|lezen|lees|las|lazen|voorlezen|voorgelezen"
+    r"|gelezen|kijken|keken|zingen|zongen)"
+    r"\s{1,3}(?:(?i:we|wij|ik|ze|zij|hij|jullie|nu|samen|vaak|graag|het|de|een|van)\s{1,3}){0,2}"
+    r"[\"“„‘'](?=[A-Z])([^\"“”„‘’'\n]{1,60})[\"”’']"
+)
+# A work's title right before "van" + its author: "Floortje van Jacques Vriens".
+TITLE_BEFORE = re.compile(r"\s(?:van|door)\s{1,2}$")
+
+
+def _phrases(lines) -> re.Pattern:
+    """One pattern for a list of phrases, its branches grouped by their first letter.
+
+    The engine tries every branch at every word start; grouped, a word start costs one
+    branch per letter ("a(?:nne frank|strid lindgren)|b(?:...)") instead of one per phrase.
+    """
+    by_letter: dict[str, list[str]] = {}
+    others = []
+    for line in lines:
+        if _starts_with_letter(line):
+            by_letter.setdefault(line[0], []).append(line[1:])
+        else:
+            others.append(line)  # "(?:emma|sophia) kinderziekenhuis"
+    branches = [f"{c}(?:{'|'.join(rest)})" for c, rest in by_letter.items()] + others
+    return re.compile(
+        r"(?<![\w'’-])(?=[^\W\d_])(?:" + "|".join(branches) + r")(?![\w'’-])", re.IGNORECASE
+    )
+
+
+def _starts_with_letter(line: str) -> bool:
+    """May the first letter of a phrase be split off: "anne frank", not "e?mma" or "a|b"?"""
+    if not (len(line) > 1 and line[0].isalpha() and line[0].islower()):
+        return False
+    if not (line[1].isalpha() or line[1] in " -'"):
+        return False  # a quantifier or a group right after the letter
+    depth, escaped, in_class = 0, False, False
+    for c in line:
+        if escaped:
+            escaped = False
+        elif c == "\\":
+            escaped = True
+        elif in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            return False  # "a|b": the letter would belong to the first branch only
+    return True
 
 
 @cache
 def _not_name_phrases() -> re.Pattern:
-    return re.compile(
-        r"(?<![\w'’-])(?=[^\W\d_])(?:" + "|".join(words.not_name_phrases()) + r")(?![\w'’-])",
-        re.IGNORECASE,
+    return _phrases(words.not_name_phrases())
+
+
+@cache
+def _public_names() -> re.Pattern:
+    return _phrases(words.public_names())
+
+
+@cache
+def _character_phrases() -> re.Pattern:
+    return _phrases(phrase for phrase, _ in words.characters())
+
+
+@cache
+def _works() -> tuple[tuple[re.Pattern, tuple[str, ...]], ...]:
+    """The works whose characters the list names ("frozen = elsa, olaf"), each on its own."""
+    return tuple(
+        (re.compile(phrase, re.IGNORECASE), names) for phrase, names in words.characters() if names
     )
 
 
@@ -52,11 +161,11 @@ def sentence_start(text: str, start: int) -> bool:
 
 def find_names(text: str, add) -> None:
     known, tricky, extra = words.first_names(), words.name_words(), words.extra_first_names()
-    not_names = words.not_names()
+    not_names, particles = words.not_names(), words.tussenvoegsels()
     masked = _masked(text)
     tokens = [t for t in WORD.finditer(text) if t.start() not in masked]
-    lows = [t.group().lower() for t in tokens]
-    found_at: set[int] = set()  # indexes of tokens that start a name
+    lows = [_particle(t) for t in tokens]
+    ends: set[int] = set()  # indexes of tokens that end a name
     i = 0
     while i < len(tokens):
         tok, raw = tokens[i], tokens[i].group()
@@ -64,16 +173,20 @@ def find_names(text: str, add) -> None:
         word = core[:-2] if core[-2:] in ("'s", "’s") else core  # "Sterre's moeder"
         low = word.lower()
         capital = word[:1].isupper()
-        if not capital and low not in known and low not in extra:
+        prev = lows[i - 1].rstrip(".") if i else ""
+        surname_first = low in particles and _surname_after_title(tokens, lows, i, prev, capital)
+        if not capital and low not in known and low not in extra and not surname_first:
             i += 1  # most words: lower case and no name
             continue
-        prev = lows[i - 1].rstrip(".") if i else ""
         after_trigger = prev in words.name_triggers() or prev in ADULT_TITLES
         next_word = lows[i + 1] if i + 1 < len(tokens) else ""
-        after_name = prev == "en" and (i - 2) in found_at
+        after_name = prev == "en" and (i - 2) in ends
 
         def bracket(tok=tok):
             return "(" in text[tok.end() : tok.end() + 3] and BRACKET.match(text, tok.end())
+
+        def group_after(tok=tok):
+            return GROUP_AFTER.match(text, tok.end()) is not None
 
         def family_next(raw=raw, next_word=next_word):
             possessive = raw[-1:] in "'’" or raw[-2:] in ("'s", "’s")
@@ -83,40 +196,38 @@ def find_names(text: str, add) -> None:
             return next_word == "en" and _is_plain_name(tokens, i + 2)
 
         is_name = False
-        if low in not_names or len(low) < 2:
-            # "gezin De Graaf": a tussenvoegsel after a trigger starts a surname.
-            is_name = (
-                after_trigger
-                and low in words.tussenvoegsels()
-                and capital
-                and next_word[:1].isalpha()
-                and tokens[i + 1].group()[:1].isupper()
-            )
+        if surname_first:
+            is_name = True  # "gezin De Graaf", "mevrouw van Dijk"
+        elif low in not_names or len(low) < 2:
+            is_name = False
         elif prev in words.not_person_triggers():
-            is_name = False  # "de knuffel Tim", "onze hamster Max"
+            is_name = False  # "de knuffel Tim", "onze hamster Max", "schrijver Paul Biegel"
         elif low in words.verb_names() and (prev in PRONOUNS or next_word in PRONOUNS):
             is_name = False  # "Ik ben (groep 6) nieuw", "Ben jij ook ...": the verb
         elif capital and CITATION.match(text, tok.end()):
             is_name = False  # an author in a list of sources
+        elif _after_place_article(text, tokens, lows, i) and (low in known or low in extra):
+            is_name = False  # "bij de Dirk", "in het Sophia": a place, no person
         elif low in known and low not in tricky:
             # A known first name, in lower case too ("daan slaat").
             is_name = len(low) > 2 or capital
         elif low in known or low in extra:
-            # "roos", "storm", and names from the larger list: a name only with evidence.
+            # "roos", "storm", and names from the larger list: a name only with evidence. A
+            # name that is also a word needs a verb of the list ("Roos slaat", not "Lieve
+            # groet"); one that is none may have any verb form ("Xandro fluistert").
+            verb = _verb_after(text, tokens, lows, i, any_form=low not in tricky)
             evidence = (
                 (after_trigger and capital)
                 or prev in ADULT_TITLES  # "juf wende"
                 or bracket()
+                or group_after()
                 or family_next()
-                or _followed_by_surname(tokens, i)
-                or (
-                    next_word in words.person_verbs()
-                    and _only_space_between(text, tok, tokens[i + 1])
-                    and prev not in words.articles()
-                )
+                or _followed_by_surname(tokens, lows, i)
+                or (verb and prev not in words.articles())
                 or before_name()
                 or (after_name and capital)
                 or PRONOUN_AFTER.match(text, tok.end()) is not None
+                or _with_family(lows, i)
             )
             is_name = bool(evidence) or (capital and not sentence_start(text, tok.start()))
         else:
@@ -129,34 +240,182 @@ def find_names(text: str, add) -> None:
                 or family_next()
                 or (after_trigger and not sentence_start(text, tok.start()))
                 or ((before_name() or after_name) and low not in words.articles())
-                or _unknown_subject(text, tokens, i, low, next_word)
+                or ((group_after() or _with_family(lows, i)) and _not_a_word(word))
+                or _unknown_subject(text, tokens, lows, i)
+                or _inverted_subject(text, tokens, lows, i)
             )
         if not is_name:
             i += 1
             continue
-        end = _surname_end(tokens, i)
+        end = _surname_end(tokens, lows, i)
         replacement = ADULT_REPLACEMENT if prev in ADULT_TITLES else None
         name_end = tokens[end].end()
         if end == i:  # "Sterre's moeder": replace "Sterre", keep "'s"
             name_end = tok.start() + raw.find(word) + len(word)
         add("name", tok.start(), name_end, replacement)
-        found_at.add(i)
+        ends.add(end)
         i = end + 1
 
 
-def _unknown_subject(text, tokens, i, low, next_word) -> bool:
-    """ "Bayu heeft ...": an unknown word that starts a sentence and is followed by a verb of
-    a person is a name when it is no Dutch word (and looks like a name)."""
-    if next_word not in words.person_verbs() or not _only_space_between(
-        text, tokens[i], tokens[i + 1]
-    ):
+def _particle(token) -> str:
+    """The lower-cased word; "'t" for the "t" of "in 't Zandt" (a word starts with a letter)."""
+    low = token.group().lower()
+    if low == "t" and token.start() and token.string[token.start() - 1] in "'’":
+        return "'t"
+    return low
+
+
+def _surname_after_title(tokens, lows, i, prev, capital) -> bool:
+    """Does the tussenvoegsel at i start a surname: "mevrouw van Dijk", "gezin De Graaf"?"""
+    if not (prev in SURNAME_TITLES or (capital and prev in words.name_triggers())):
         return False
-    word = tokens[i].group()
-    if not (3 <= len(word) <= 12 and word.isalpha() and word[1:].islower()):
+    if sentence_start(tokens[i].string, tokens[i].start()):
+        return False  # "... een jongen. De Kanjers": the trigger ends the sentence before
+    j = i + 1
+    while j < len(tokens) and j - i < MAX_PARTICLES and lows[j] in words.tussenvoegsels():
+        j += 1  # "mevrouw van der Berg"
+    if j >= len(tokens) or not all(_adjacent(tokens, k) for k in range(i + 1, j + 1)):
         return False
+    if not tokens[j].group()[:1].isupper():
+        return False
+    # "het gezin van Daan": a first name after "van" is the child, not a surname.
+    return not (lows[j] in words.first_names() and lows[j] not in words.surnames())
+
+
+def _after_place_article(text, tokens, lows, i) -> bool:
+    """Does "de" (or "het" after a preposition) stand right before token i?"""
+    if not i or not _only_space_between(text, tokens[i - 1], tokens[i]):
+        return False
+    prev = lows[i - 1]
+    return prev in PLACE_ARTICLES or (prev == "het" and i > 1 and lows[i - 2] in PLACE_PREPOSITIONS)
+
+
+def _not_a_word(word: str) -> bool:
+    """Is a capitalised word no Dutch word ("Xandro", not "Kanjers"), nor two of them?
+
+    The word list lacks most compounds ("Ouderportaal", "Beloningssysteem"): a long word
+    made of two Dutch words is a word too. Short ones are not split, since many names are
+    ("Bar|bara"), and long names rarely are.
+    """
     from .lexicon import is_dutch_word  # loads the word list on first use
 
-    return sentence_start(text, tokens[i].start()) and not is_dutch_word(low)
+    low = word.lower()
+    if is_dutch_word(low):
+        return False
+    for k in range(4, len(low) - 2) if len(low) >= 9 else ():
+        head, tail = low[:k], low[k:]
+        if is_dutch_word(tail) and (is_dutch_word(head) or is_dutch_word(head[:-1])):
+            return False  # "ouder|portaal", "klassen|map", "belonings|systeem" (linking s)
+    return True
+
+
+def _looks_like_name(word: str) -> bool:
+    return 3 <= len(word) <= 12 and word.isalpha() and word[:1].isupper() and word[1:].islower()
+
+
+def _unknown_subject(text, tokens, lows, i) -> bool:
+    """ "Bayu heeft ...": an unknown word that starts a sentence and is followed by a verb of
+    a person is a name when it is no Dutch word (and looks like a name). So is the subject
+    "Tsega Gebremariam schreeuwt", "Elmedin Begović en Fiyori zitten", "Fiyori en haar
+    vader wonen"."""
+    word = tokens[i].group()
+    if not _looks_like_name(word) or not sentence_start(text, tokens[i].start()):
+        return False
+    end = _surname_end(tokens, lows, i)
+    if _verb_after(text, tokens, lows, end, any_form=True):
+        return _not_a_word(word)
+    # Two people: "X (Surname) en Y (Surname)" or "X en haar moeder", then a plural verb.
+    j = end + 2
+    if end + 1 >= len(tokens) or lows[end + 1] != "en" or j >= len(tokens):
+        return False
+    if lows[j] in POSSESSIVES and j + 1 < len(tokens) and lows[j + 1] in words.family_words():
+        last = j + 1
+    elif _looks_like_name(tokens[j].group()) and lows[j] not in words.not_names():
+        last = _surname_end(tokens, lows, j)
+    else:
+        return False
+    return _verb_after(text, tokens, lows, last, plural=True) and _not_a_word(word)
+
+
+def _inverted_subject(text, tokens, lows, i) -> bool:
+    """ "Gisteren sloeg Xandro een kind", "Nu wil Xandro niet meer": a person after a verb.
+
+    Not after "uit", which is "X uit groep 6" before a name and "uit Charkiv" after a verb.
+    """
+    word = tokens[i].group()
+    if not i or not _looks_like_name(word) or sentence_start(text, tokens[i].start()):
+        return False
+    verb = lows[i - 1]
+    if verb == "uit" or verb not in words.person_verbs():
+        return False
+    return _only_space_between(text, tokens[i - 1], tokens[i]) and _not_a_word(word)
+
+
+def _verb_after(text, tokens, lows, i, any_form=False, plural=False) -> bool:
+    """Is the word right after token i a verb of a person ("Roos slaat", "Oleksii danst")?
+
+    With any_form, also any Dutch present or past tense of one person ("stroomt", "danste").
+    """
+    j = i + 1
+    if j >= len(tokens) or not _only_space_between(text, tokens[i], tokens[j]):
+        return False
+    low = lows[j]
+    if plural:
+        return low in words.plural_verbs()
+    return low in words.person_verbs() or (any_form and _verb_form(low))
+
+
+def _verb_form(low: str) -> bool:
+    """Is low a Dutch verb form of one person: a stem + t ("danst"), a past tense ("danste")?
+
+    The word and an infinitive made from its stem must both be Dutch words: "vraagt" and
+    "vragen", "leest" and "lezen", "rent" and "rennen".
+    """
+    if len(low) < 4 or low in NOT_VERBS or low in THING_VERBS or not low.isalpha():
+        return False
+    if low.endswith("t"):
+        stems = (low[:-1], low)  # "danst" → "dans"; "zit", "praat" are stems themselves
+    elif low.endswith(("de", "te")):
+        stems = (low[:-2],)
+    else:
+        return False
+    from .lexicon import _bloom, is_dutch_word  # loads the word list on first use
+
+    if _bloom() is None or not is_dutch_word(low):
+        return False  # without the word list every word would pass as a verb
+    participle = low.startswith("ge") and len(low) > 5  # "ge|maak|t", not "ge|ef|t"
+    if participle and any(is_dutch_word(i) for i in _infinitives(low[2:-1])):
+        return False  # a participle, "Klassenmap gemaakt": no one does something there
+    return any(is_dutch_word(inf) for stem in stems for inf in _infinitives(stem))
+
+
+def _infinitives(stem: str) -> list[str]:
+    """Infinitives a verb stem may have: "dans" → "dansen", "vraag" → "vragen", "ren" → "rennen"."""
+    if len(stem) < 2:
+        return []
+    found = [stem + "en"]
+    last = stem[-1]
+    soft = {"f": "v", "s": "z"}.get(last)
+    if soft:
+        found.append(stem[:-1] + soft + "en")  # "leef" → "leven", "verhuis" → "verhuizen"
+    if len(stem) >= 3 and stem[-3] == stem[-2] and stem[-2] in "aeou" and last not in "aeiou":
+        short = stem[:-2] + last  # "vraag" → "vrag"
+        found.append(short + "en")
+        if soft:
+            found.append(short[:-1] + soft + "en")  # "lees" → "lezen"
+    elif stem[-2] in "aeiou" and last not in "aeiouwy" and stem[-3:-2] not in tuple("aeiou"):
+        found.append(stem + last + "en")  # "ren" → "rennen"
+    return found
+
+
+def _with_family(lows, i) -> bool:
+    """ "Fiyori en haar vader", "Tsega met zijn broer": a person, with family."""
+    return (
+        i + 3 < len(lows)
+        and lows[i + 1] in ("en", "met")
+        and lows[i + 2] in POSSESSIVES
+        and lows[i + 3] in words.family_words()
+    )
 
 
 def _only_space_between(text, a, b) -> bool:
@@ -164,23 +423,66 @@ def _only_space_between(text, a, b) -> bool:
 
 
 def _masked(text: str) -> set[int]:
-    """Start offsets of words that belong to a saying, a title or a character, not a person.
+    """Start offsets of words that belong to a saying, a title, a public name or a character.
 
-    A character named in such a phrase ("Jip en Janneke") is that character elsewhere in
-    the same text too ("zoals Jip").
+    A character named in such a phrase ("Jip en Janneke"), or one of a work the text names
+    ("Frozen": Elsa), is that character elsewhere in the same text too ("zoals Jip"), unless
+    a surname or an age follows ("Jip de Vries", "Jip (6)"). A public name is not: "Max Bakker
+    wil net als Max Verstappen worden".
     """
     masked: set[int] = set()
-    characters: set[str] = set()
+
+    def mask(start, end):
+        for w in WORD.finditer(text, start, end):
+            masked.add(w.start())
+
     for m in _not_name_phrases().finditer(text):
+        mask(m.start(), m.end())
+    for m in _public_names().finditer(text):
+        mask(m.start(), m.end())
+        # "Floortje van Jacques Vriens", "Pippi Langkous van Astrid Lindgren": the title.
+        before = TITLE_BEFORE.search(text, max(0, m.start() - 8), m.start())
+        if before:  # words_before walks back from the word after the space
+            mask(words_before(text, before.start() + 1, limit=4), before.start())
+    for pattern in (WORK_BY, QUOTED_TITLE):
+        for m in pattern.finditer(text):
+            mask(m.start(1), m.end(1))
+    characters: set[str] = set()
+    for m in _character_phrases().finditer(text):
+        mask(m.start(), m.end())
         for w in WORD.finditer(m.group()):
-            masked.add(m.start() + w.start())
             if w.group()[:1].isupper() and w.group().lower() not in words.not_names():
-                characters.add(w.group())
+                characters.add(w.group().lower())
+        for work, names in _works():
+            if work.fullmatch(m.group()):
+                characters.update(names)
     if characters:
-        for w in WORD.finditer(text):
-            if w.group() in characters:
+        found = list(WORD.finditer(text))
+        for n, w in enumerate(found):
+            character = w.group().lower() in characters and w.group()[:1].isupper()
+            if character and not _a_person(text, found, n, characters):
                 masked.add(w.start())
     return masked
+
+
+def _a_person(text, found, n, characters) -> bool:
+    """Is the character's name at n a person all the same: "Jip de Vries", "Jip (6)"?"""
+    w = found[n]
+    if "(" in text[w.end() : w.end() + 3] and BRACKET.match(text, w.end()):
+        return True
+    j, particles = n + 1, words.tussenvoegsels()
+    while j < len(found) and j - n <= MAX_PARTICLES and _particle(found[j]) in particles:
+        j += 1
+    if j >= len(found) or found[j].start() - w.end() > 2 * (j - n) + 1:
+        return False
+    nxt = found[j].group()
+    return (
+        nxt[:1].isupper()
+        and nxt.lower() not in characters
+        and nxt.lower() not in words.not_names()
+        and not _acronym(nxt)
+        and (j > n + 1 or nxt.lower() in words.surnames() or _not_a_word(nxt))
+    )
 
 
 def _is_plain_name(tokens, j) -> bool:
@@ -193,27 +495,32 @@ def _is_plain_name(tokens, j) -> bool:
     return (plain or extra) and low not in words.not_names()
 
 
-def _surname_end(tokens, i) -> int:
+def _adjacent(tokens, j) -> bool:
+    """Is token j one space (or " '" before "'t") after token j - 1?"""
+    gap = tokens[j].start() - tokens[j - 1].end()
+    return gap <= 1 or (gap == 2 and tokens[j].string[tokens[j].start() - 1] in "'’")
+
+
+def _surname_end(tokens, lows, i) -> int:
     """Extend a name over tussenvoegsels and a surname: "Daan van der Berg"."""
     end_index, j = i, i + 1
     known = words.surnames()
     prepositions = False
-    while (
-        j < len(tokens)
-        and j - i <= MAX_PARTICLES + 1
-        and tokens[j].start() - tokens[j - 1].end() <= 1
-    ):
+    while j < len(tokens) and j - i <= MAX_PARTICLES + 1 and _adjacent(tokens, j):
         word = tokens[j].group()
-        if word.lower() in words.tussenvoegsels():
-            prepositions = prepositions or word.lower() in PREPOSITION_PARTICLES
+        if lows[j] in words.tussenvoegsels():
+            if lows[j] in SURNAME_PARTICLES:
+                prepositions = False  # "in 't Zandt", "op den Akker": a surname after all
+            elif lows[j] in PREPOSITION_PARTICLES:
+                prepositions = True
             j += 1
             continue
-        surname = word.lower() in known and (j > i + 1 or word[:1].isupper())
+        surname = lows[j] in known and (j > i + 1 or word[:1].isupper())
         capitalised = (
             word[:1].isupper()
-            and word.lower() not in words.not_names()
+            and lows[j] not in words.not_names()
             and not _acronym(word)
-            and not word.lower().endswith("school")  # "Ivo van de Dukdalfschool"
+            and not lows[j].endswith("school")  # "Ivo van de Dukdalfschool"
         )
         if surname or (capitalised and not prepositions):
             end_index = j
@@ -225,26 +532,21 @@ def _acronym(word: str) -> bool:
     return len(word) > 1 and word.isupper()
 
 
-def _followed_by_surname(tokens, i) -> bool:
+def _followed_by_surname(tokens, lows, i) -> bool:
     j = i + 1
-    while (
-        j < len(tokens)
-        and j - i <= MAX_PARTICLES
-        and tokens[j].group().lower() in words.tussenvoegsels()
-    ):
+    while j < len(tokens) and j - i <= MAX_PARTICLES and lows[j] in words.tussenvoegsels():
         j += 1
-    if j >= len(tokens) or any(
-        tokens[k].start() - tokens[k - 1].end() > 1 for k in range(i + 1, j + 1)
-    ):
+    if j >= len(tokens) or not all(_adjacent(tokens, k) for k in range(i + 1, j + 1)):
         return False  # "Harper. Van Overveld": no surname across punctuation
     word = tokens[j].group()
-    particles = {t.group().lower() for t in tokens[i + 1 : j]}
-    if word.lower() in words.surnames():
+    particles = set(lows[i + 1 : j])
+    if lows[j] in words.surnames():
         return True
+    prepositions = particles & PREPOSITION_PARTICLES and not particles & SURNAME_PARTICLES
     return (
         j > i + 1
         and word[:1].isupper()
         and not _acronym(word)
-        and word.lower() not in words.not_names()
-        and not particles & PREPOSITION_PARTICLES
+        and lows[j] not in words.not_names()
+        and not prepositions
     )

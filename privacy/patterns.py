@@ -27,7 +27,8 @@ POSTCODE = re.compile(r"\b[1-9]\d{3}\s?(?!SA|SD|SS|sa|sd|ss)[A-Za-z]{2}\b")
 STREET_ENDS = (
     "straat", "laan", "weg", "plein", "gracht", "kade", "singel", "dijk", "hof", "pad",
     "steeg", "dreef", "park", "baan", "erf", "markt", "veld", "wal", "burg", "akker", "hoek",
-    "zijde", "lei", "kamp", "rade", "haven", "berg", "dal", "oord", "horst", "hout",
+    "zijde", "lei", "kamp", "rade", "haven", "berg", "dal", "oord", "horst", "hout", "vaart",
+    "wetering", "vliet", "brink", "allee", "boulevard", "kanaal", "esch", "gaarde", "stede",
 )  # fmt: skip
 _SPACE = r"[ \t\u00a0]"
 # A word followed by a house number: the anchor of an address. Python checks the word.
@@ -35,7 +36,10 @@ STREET_NUMBER = re.compile(
     r"(?<![\w'’-])(" + LETTER + r"[\w'’-]{0,40})" + _SPACE + r"{1,3}"
     r"(\d{1,4}(?:" + _SPACE + r"?[a-zA-Z](?![\w'’-]))?)(?![\d,.]\d)"
 )
-_STREET_TAIL = re.compile(r",?" + _SPACE + r"{1,3}[1-9]\d{3}" + _SPACE + r"?[A-Z]{2}\b")
+# "Akkerwinde 23, 9202RN", "Oude Vaart 36 in 9402 LK": a postcode right after the number.
+_STREET_TAIL = re.compile(
+    r",?(?:" + _SPACE + r"{1,3}in)?" + _SPACE + r"{1,3}[1-9]\d{3}" + _SPACE + r"?[A-Z]{2}\b"
+)
 _ADDRESS_CONTEXT = re.compile(
     r"(?:\bwoon\w{0,8}|\bwonen|\badres\w{0,6}:?|verhuisd\s+naar|\bgewijzigd\s+naar)"
     r"(?:\s+(?:sinds\s+kort|nu|al|bij\s+\w+\s+\w+))?(?:\s+(?:op|aan|in|naar))?"
@@ -164,13 +168,28 @@ def _is_street(low: str) -> bool:
     return any(low.endswith(e) and len(low) > len(e) for e in STREET_ENDS)
 
 
+def _year(number: str) -> bool:
+    return number.isdigit() and 1900 <= int(number) <= 2099  # "Zomerkamp Berg 2024"
+
+
+def _street_of_two_words(text: str, start: int, word: str) -> bool:
+    """ "Grote Markt 4", "Oude Vaart 36": a street ending as a word of its own after a
+    capitalised word that is no sentence word ("Op Markt 3" is none)."""
+    if not word[0].isupper() or word.lower() not in STREET_ENDS:
+        return False
+    first = words_before(text, start, limit=1)
+    return first < start and _strip_sentence_words(text, first, start + len(word)) == first
+
+
 def addresses(text: str):
     """Yield (start, end) of each street name with a house number."""
     not_names = words.not_names()
     for m in STREET_NUMBER.finditer(text):
         word = m.group(1)
         low = word.lower()
-        street = _is_street(low)
+        street = _is_street(low) or (
+            _street_of_two_words(text, m.start(), word) and not _year(m.group(2))
+        )
         other = not street and word[0].isupper() and len(low) > 3 and low not in not_names
         if not street and not other:
             continue

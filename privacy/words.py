@@ -117,7 +117,32 @@ def school_words() -> frozenset[str]:
     return wordlist("school-woorden.txt")
 
 
+def plural_verbs() -> frozenset[str]:
+    """Verbs after two people: "Elmedin en Fiyori zitten ..."."""
+    return wordlist("personen-werkwoorden.txt")
+
+
 @cache
 def not_name_phrases() -> list[str]:
-    """Phrases with a first name in them that are no person (regular expressions)."""
+    """Sayings and conditions with a first name in them, no person (regular expressions)."""
     return _lines("geen-naam-zinnen.txt")
+
+
+@cache
+def public_names() -> list[str]:
+    """Public people, brands and helplines with a first name in them (regular expressions)."""
+    return _lines("bekende-namen.txt")
+
+
+@cache
+def characters() -> list[tuple[str, tuple[str, ...]]]:
+    """Characters (regular expressions), each with the other names of its work.
+
+    A line "frozen = elsa, olaf" gives ("frozen", ("elsa", "olaf")); "jip en janneke" gives
+    ("jip en janneke", ()).
+    """
+    found = []
+    for line in _lines("personages.txt"):
+        phrase, _, names = line.partition(" = ")
+        found.append((phrase.strip(), tuple(n.strip() for n in names.split(",") if n.strip())))
+    return found

@@ -64,6 +64,31 @@ SCHOOLS = ["Basisschool De Regenboog", "SBO De Uiterwaard"]
         ("Fenna (Akkerwinde 23, 9202RN Drachten) zorgt thuis.", "address", "Akkerwinde 23"),
         ("Ze woont sinds kort op Akkerwinde 23.", "address", "Akkerwinde 23"),
         ("Ze wonen op de Oude Schoolstraat 12.", "address", "Oude Schoolstraat 12"),
+        # A street ending as a word of its own after a capitalised word, a postcode after "in".
+        ("Ze wonen op de Grote Markt 4.", "address", "Grote Markt 4"),
+        ("Vader zit op Lange Haven 12a in 8011 AB.", "address", "Lange Haven 12a"),
+        ("Het gezin woont aan de Hoge Vaart 7.", "address", "Hoge Vaart 7"),
+        # A name in no list that starts a sentence: any verb form after it, also after a
+        # surname, or with another person and a plural verb.
+        ("Oleksii fluistert de hele dag.", "name", "Oleksii"),
+        ("Hij is nieuw. Tendai knutselde alleen.", "name", "Tendai"),
+        ("Tsega Gebremariam schreeuwt vaak.", "name", "Tsega Gebremariam"),
+        ("Fiyori en haar vader slapen bij een tante.", "name", "Fiyori"),
+        # After a verb, in inverted word order.
+        ("Gisteren sloeg Elmedin een kind.", "name", "Elmedin"),
+        ("Nu wil Ngozi niet meer naar buiten.", "name", "Ngozi"),
+        # With a group or an age after it, without a bracket; with family after "en"/"met".
+        ("Wiktorija uit groep 6 gooit met stoelen.", "name", "Wiktorija"),
+        ("Ik heb een vraag. Tigist, 8 jaar, komt uit Eritrea.", "name", "Tigist"),
+        ("We zien Tsega met haar broer op het plein.", "name", "Tsega"),
+        # A first name that is also a word, before a verb of the list.
+        ("Roos vraagt steeds om hulp.", "name", "Roos"),
+        ("Fleur wordt vaak gepest.", "name", "Fleur"),
+        # Surnames: lower-case particles after a title, "'t" after a preposition.
+        ("Het gezin van der Berg verhuist.", "name", "van der Berg"),
+        ("De familie de Boer verhuist.", "name", "de Boer"),
+        ("Sanne van 't Erve huilt vaak.", "name", "Sanne van 't Erve"),
+        ("Merel in 't Zandt heeft dyslexie.", "name", "Merel in 't Zandt"),
     ],
 )
 def test_finds_personal_data(text, kind, found):
@@ -113,6 +138,30 @@ def test_finds_personal_data(text, kind, found):
         "Rust is belangrijk. Zwolle heeft een goede aanpak. Helpwanted is er ook.",
         "Strattera is een optie. Structuur is alles. Eritrea is ver weg.",
         "De knuffel Tim helpt bij ruzie, en de hamster Max ook.",
+        # Verb forms after words that are no names: compounds, participles, things, tools.
+        "Beloningssysteem faalt bij hem. Klassenmap gemaakt en opgeruimd.",
+        "Kahoot werkt goed en Padlet helpt ook. Ouderportaal werkt niet.",
+        "Lieve groet, de juf van groep 4. Ben benieuwd wat jullie doen.",
+        "Incredible Years is een oudertraining. Triple P ook.",
+        # "uit groep" and family after words that are Dutch, inverted order after "uit".
+        "Kinderen uit groep 7 pesten een jongen. De Kanjers uit groep 5 winnen.",
+        "Nederland en haar inwoners. Ze is met haar moeder uit Charkiv gevlucht.",
+        # A first name after "de", or after "het" and a preposition: a shop or a hospital.
+        "We halen fruit bij de Dirk. Ze ligt al weken in het Sophia.",
+        # Public people and authors, the title of their book, the singer of songs.
+        "Hij wil alleen over Cody Gakpo en Memphis praten. Volgens Carol Dweck werkt het.",
+        "Floortje van Jacques Vriens lees ik voor, en Ronja van Astrid Lindgren.",
+        "We zingen liedjes van Henk Westbroek en de boeken van Thijs Goverde zijn favoriet.",
+        "De schrijver Paul Biegel en de zangeres Lisa komen op bezoek.",
+        # Titles in quotes after a book or reading; characters of a work the text names.
+        "We lezen 'Koning Arthur en de ridders' in groep 6.",
+        "Ze zingt alle liedjes uit Frozen en wil Elsa zijn. Olaf vindt ze ook leuk.",
+        "Hij kijkt de hele dag Brandweerman Sam en Bob de Bouwer.",
+        "Met Sint-Juttemis komt dat goed. Magere Hein is een eng idee.",
+        # Tools, medicines and youth care that the word list does not know.
+        "Accare heeft een wachtlijst. Movicolon helpt niet, Buccolam ligt klaar.",
+        # "Berg 2024" is a year, no house number.
+        "Zomerkamp Berg 2024 was leuk.",
     ],
 )
 def test_clean_texts_raise_no_alarm(text):
@@ -128,6 +177,12 @@ def test_teachers_names_are_names_too():
         ("marloes", "[naam]"),
         ("Koster", "[naam]"),
     ]
+    # A surname with lower-case particles after a title: "mevrouw van der Berg".
+    found = privacy.scan("Gesprek met mevrouw van der Berg en meneer de Wit.")
+    assert [(f.text, f.replacement) for f in found] == [
+        ("van der Berg", "[naam]"),
+        ("de Wit", "[naam]"),
+    ]
     assert privacy.REPLACEMENTS["name"] == "[leerling]"  # a pupil stays "[leerling]"
     assert [f.replacement for f in privacy.scan("Daan slaat.")] == ["[leerling]"]
 
@@ -142,6 +197,31 @@ def test_teachers_names_are_names_too():
     ],
 )
 def test_names_next_to_names(text, names):
+    assert [f.text for f in privacy.scan(text) if f.kind == "name"] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # Two people who are in no list, before a plural verb.
+        ("Elmedin Begović en Fiyori zitten altijd samen.", ["Elmedin Begović", "Fiyori"]),
+        # A public name leaves the same first name elsewhere alone, so does a character's
+        # when a surname or an age follows it.
+        ("Max Bakker wil later net als Max Verstappen coureur worden.", ["Max Bakker"]),
+        ("Anne Visser maakt een werkstuk over Anne Frank.", ["Anne Visser"]),
+        ("Jip (6) praat over Jip en Janneke, net als Jip.", ["Jip"]),
+        ("We lezen Jip en Janneke. Jip de Vries wil ook zo'n vriendje.", ["Jip de Vries"]),
+        # A character of a work counts only in a text that names the work.
+        ("Elsa uit groep 4 is jarig.", ["Elsa"]),
+        ("Anna kijkt de hele dag Frozen.", ["Anna"]),
+        # Not quoted speech, not a pupil's own work, not "het" as a pronoun.
+        ("Hij riep: 'Daan is stom!' Ik schrok.", ["Daan"]),
+        ("De tekening van Daan hangt in de gang.", ["Daan"]),
+        ("Ik weet niet of het Daan lukt.", ["Daan"]),
+        ("De juf van Daan is ziek. Juf van groep 5 ook.", ["Daan"]),
+    ],
+)
+def test_names_in_context(text, names):
     assert [f.text for f in privacy.scan(text) if f.kind == "name"] == names
 
 
@@ -231,7 +311,11 @@ def test_no_pattern_can_backtrack_quadratically():
         for value in vars(module).values()
         if isinstance(value, re.Pattern)
     ]
-    patterns.append(privacy.names._not_name_phrases())
+    patterns += [
+        privacy.names._not_name_phrases(),
+        privacy.names._public_names(),
+        privacy.names._character_phrases(),
+    ]
     assert len(patterns) >= 15
     assert {
         p.pattern: _unbounded_nested_repeats(p) for p in patterns if _unbounded_nested_repeats(p)
@@ -256,8 +340,9 @@ LABELLED_SCHOOLS = [
 
 
 # Frozen held-out sets, each measured once at the end of a round (docs/PRIVACY.md), never
-# tuned on: the targets below are not asserted on them.
-FROZEN = {"heldout-2", "heldout-3"}
+# tuned on: the targets below are not asserted on them. heldout-2 was measured in the round
+# before and is a development set since.
+FROZEN = {"heldout-3"}
 
 
 def labelled_sets(frozen=False):
