@@ -5,8 +5,9 @@ settings of the deploy kit (deploy/gunicorn.conf.py):
 
 - requests/s and p50/p95/p99 latency with wrk for the login page, a logged-in page, a
   dossier and the live suggestion (htmx POST /vraag), at 10, 50 and 200 connections;
-- the typing scenario: N teachers each typing a question with the page's debounce (a
-  suggestion request after every pause of 600 ms), p50/p95/p99 and errors.
+- the typing scenario: N teachers each typing a question (title, then description) at 40
+  words a minute with the page's debounce (a suggestion after every pause longer than
+  600 ms, every 2-4 words), p50/p95/p99 and errors.
 
 wrk comes from Debian (``apt-get install wrk``); the typing teachers are asyncio clients
 (standard library only), so the two measure the portal the same way a browser reaches it.
@@ -34,9 +35,11 @@ VENV = ROOT / ".venv" / "bin"
 CONF = ROOT / "deploy" / "gunicorn.conf.py"
 CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 TEACHER = ("leerkracht@demo.leer-kracht.nl", "demo-wachtwoord")
+# Short phone questions (index/eval) and long stories (index/eval/heldout) alike.
 QUESTIONS = [
     json.loads(line)["query"]
-    for line in (ROOT / "index/eval/queries.jsonl").read_text(encoding="utf-8").splitlines()
+    for path in ("index/eval/queries.jsonl", "index/eval/heldout/queries.jsonl")
+    for line in (ROOT / path).read_text(encoding="utf-8").splitlines()
     if line.strip()
 ]
 
@@ -115,7 +118,7 @@ local n = 0
 function request()
   n = n + 1
   if method == "POST" then
-    return wrk.format(nil, nil, nil, body .. "+" .. (n % 97))
+    return wrk.format(nil, nil, nil, body .. "+" .. n .. "+" .. math.random(1000000))
   end
   return wrk.format()
 end
@@ -145,55 +148,65 @@ def wrk(url: str, connections: int, seconds: int, script: Path, args: list[str])
     return json.loads(out.split("JSON ", 1)[1])
 
 
-async def typing_teacher(base, cookie, token, stop_at, latencies, errors, rng):
-    """One teacher: types a question word by word; after each pause, one suggestion request."""
+async def typing_teacher(base, cookie, token, stop_at, latencies, errors, rng, wpm):
+    """One teacher: types a title, then the description, at ``wpm`` words a minute; after
+    every few words she pauses longer than the page's debounce (600 ms): one suggestion.
+
+    Each suggestion opens its own connection, as a browser's does behind the deploy kit's
+    proxy: gunicorn's sync workers close a connection after one response, and a connection
+    held open while she types would tie up a worker (the proxy buffers those).
+    """
     host, port = urllib.parse.urlsplit(base).hostname, urllib.parse.urlsplit(base).port
+    await asyncio.sleep(rng.uniform(0, 5))  # teachers do not all start on the same second
     while time.time() < stop_at:
         words = rng.choice(QUESTIONS).split()
-        try:
-            reader, writer = await asyncio.open_connection(host, port)
-        except OSError:
-            errors.append("connect")
-            await asyncio.sleep(1)
-            continue
-        try:
-            for end in range(3, len(words) + 1, rng.randint(2, 4)):
-                await asyncio.sleep(rng.uniform(0.8, 2.0))  # typing a few words, then a pause
-                if time.time() >= stop_at:
-                    break
-                form = {"csrf_token": token, "title": " ".join(words[:end])}
-                body = urllib.parse.urlencode({**form, "body": " ".join(words)}).encode()
-                request = (
-                    f"POST /vraag HTTP/1.1\r\nHost: {host}\r\nCookie: {cookie}\r\n"
-                    f"HX-Request: true\r\nX-CSRFToken: {token}\r\n"
-                    "Content-Type: application/x-www-form-urlencoded\r\n"
-                    f"Content-Length: {len(body)}\r\n\r\n"
-                ).encode() + body
-                started = time.perf_counter()
+        title_words = min(len(words), rng.randint(6, 10))
+        end = 0
+        while end < len(words):
+            burst = rng.randint(2, 4)
+            end = min(len(words), end + burst)
+            await asyncio.sleep(burst * 60 / wpm + rng.uniform(0.6, 1.5))
+            if time.time() >= stop_at:
+                return
+            form = {
+                "csrf_token": token,
+                "title": " ".join(words[: min(end, title_words)]),
+                "body": " ".join(words[title_words:end]),
+            }
+            body = urllib.parse.urlencode(form).encode()
+            request = (
+                f"POST /vraag HTTP/1.1\r\nHost: {host}\r\nCookie: {cookie}\r\n"
+                f"HX-Request: true\r\nX-CSRFToken: {token}\r\nConnection: close\r\n"
+                "Content-Type: application/x-www-form-urlencoded\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n"
+            ).encode() + body
+            started = time.perf_counter()
+            writer = None
+            try:
+                reader, writer = await asyncio.open_connection(host, port)
                 writer.write(request)
                 await writer.drain()
                 status = await reader.readline()
-                length = 0
-                while (line := await reader.readline()) not in (b"\r\n", b""):
-                    if line.lower().startswith(b"content-length:"):
-                        length = int(line.split(b":")[1])
-                await reader.readexactly(length)
+                await reader.read()  # headers and body, until the server closes
                 latencies.append(time.perf_counter() - started)
                 if b" 200 " not in status:
-                    errors.append(status.decode().strip())
-        except (OSError, asyncio.IncompleteReadError) as exc:
-            errors.append(type(exc).__name__)
-        finally:
-            writer.close()
+                    errors.append(status.decode().strip() or "no response")
+            except (OSError, asyncio.IncompleteReadError) as exc:
+                errors.append(type(exc).__name__)
+            finally:
+                if writer is not None:
+                    writer.close()
 
 
-async def typing_scenario(base, cookie, token, teachers: int, seconds: int) -> dict:
+async def typing_scenario(base, cookie, token, teachers: int, seconds: int, wpm: int) -> dict:
     latencies, errors = [], []
     stop_at = time.time() + seconds
     rng = random.Random(7)
     await asyncio.gather(
         *(
-            typing_teacher(base, cookie, token, stop_at, latencies, errors, random.Random(seed))
+            typing_teacher(
+                base, cookie, token, stop_at, latencies, errors, random.Random(seed), wpm
+            )
             for seed in [rng.random() for _ in range(teachers)]
         )
     )
@@ -219,7 +232,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=15, help="per wrk run")
     parser.add_argument("--connections", default="10,50,200")
     parser.add_argument("--teachers", type=int, default=200)
-    parser.add_argument("--typing-seconds", type=int, default=30)
+    parser.add_argument("--typing-seconds", type=int, default=60)
+    # Adults type about 35-40 words a minute on a tablet or phone, somewhat more on a laptop.
+    parser.add_argument("--wpm", type=int, default=40, help="typing speed of each teacher")
     parser.add_argument("--pages", default="login,home,dossier,suggestion")
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -263,10 +278,13 @@ def main() -> None:
                         flush=True,
                     )
             if args.teachers:
-                scenario = typing_scenario(base, cookie, token, args.teachers, args.typing_seconds)
+                scenario = typing_scenario(
+                    base, cookie, token, args.teachers, args.typing_seconds, args.wpm
+                )
                 r = asyncio.run(scenario)
                 print(
-                    f"\n{args.teachers} teachers typing for {args.typing_seconds} s: "
+                    f"\n{args.teachers} teachers typing ({args.wpm} words a minute) for "
+                    f"{args.typing_seconds} s: "
                     f"{r['requests']} suggestions, {r['rps']:.1f}/s, p50 {r['p50']:.0f} ms, "
                     f"p95 {r['p95']:.0f} ms, p99 {r['p99']:.0f} ms, {r['errors']} errors"
                 )
