@@ -154,7 +154,7 @@ async def typing_teacher(base, cookie, token, stop_at, latencies, errors, rng, w
 
     Each suggestion opens its own connection, as a browser's does behind the deploy kit's
     proxy: gunicorn's sync workers close a connection after one response, and a connection
-    held open while she types would tie up a worker (the proxy buffers those).
+    held open while she types would tie up a worker (the proxy holds those).
     """
     host, port = urllib.parse.urlsplit(base).hostname, urllib.parse.urlsplit(base).port
     await asyncio.sleep(rng.uniform(0, 5))  # teachers do not all start on the same second
