@@ -67,8 +67,6 @@ CLOSEST_CASE_FROM = 2.5
 
 @dataclass(frozen=True)
 class Calibration:
-    show_from: float
-    strong_gap: float
     show_from: float  # the best case's lead over the LEAD_OVER-th, in z-units
     strong_gap: float  # the best case's lead over the runner-up, in z-units
     documents: int = 0
@@ -212,13 +210,14 @@ def closest_cases(hits: list) -> list:
 def live_query(text: str) -> tuple[str, bool]:
     """The part of a question the ask page searches with, and whether it was cut."""
     text = " ".join((text or "").split())
-    if len(text) <= LIVE_QUERY_CHARS:
-        return text, False
-    return text[:LIVE_QUERY_CHARS].rsplit(" ", 1)[0], True
+    return _start(text, LIVE_QUERY_CHARS), len(text) > LIVE_QUERY_CHARS
 
 
 def dense_query(text: str) -> str:
     """The start of a question that the main model reads (whole words)."""
-    if len(text) <= DENSE_QUERY_CHARS:
-        return text
-    return text[:DENSE_QUERY_CHARS].rsplit(" ", 1)[0]
+    return _start(text, DENSE_QUERY_CHARS)
+
+
+def _start(text: str, chars: int) -> str:
+    """The first ``chars`` characters of a text, cut after a whole word."""
+    return text if len(text) <= chars else text[:chars].rsplit(" ", 1)[0]

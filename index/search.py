@@ -204,7 +204,7 @@ class SearchIndex:
         self._seq = -1
         self._generation = ""
         self._calibration: dict[str, ranking.Calibration] = {}
-        self._recent = memo.Recent()
+        self._recent = memo.Memo(512)  # live questions, kept apart from the big memo
         self._prior: dict | None = None
         self._lock = threading.RLock()
         # One query at a time per worker: OpenMP threads only add overhead here (bench/).
@@ -633,7 +633,9 @@ class SearchIndex:
         vectors = self.embed_docs(docs, progress)
         keep = {(d.kind, d.target) for d in docs}
         memory = [m for m in memory if (m[0], m[1]) in keep]
-        memory_vectors = memo.embed(self.encoders.main, "query", [m[2] for m in memory])
+        memory_vectors = memo.embed(
+            self.encoders.main, "query", [ranking.dense_query(m[2]) for m in memory]
+        )
         with write_transaction(conn):
             for table in ("search_docs", "search_extra", "search_fts", "search_removed"):
                 conn.execute(f"DELETE FROM {table}")  # noqa: S608 # nosec B608 - constant names
@@ -722,7 +724,7 @@ class SearchIndex:
         # only; the cheap second model and the keywords read all of it.
         dense = [ranking.dense_query(t) for t in texts]
         if len(texts) == 1:  # a teacher typing: once her text outgrows the start, it repeats
-            main = self._recent.embed(self.encoders.main, dense)
+            main = self._recent.embed(self.encoders.main, "query", dense)
             second = self.encoders.second.embed_queries(texts) if self.encoders.second else None
         else:  # evaluation and calibration: the same questions come back
             main = memo.embed(self.encoders.main, "query", dense)
