@@ -172,6 +172,8 @@ def find_names(text: str, add) -> None:
         core = raw.strip("'’-")
         word = core[:-2] if core[-2:] in ("'s", "’s") else core  # "Sterre's moeder"
         low = word.lower()
+        if "-" in low and all(part in known or part in extra for part in low.split("-")):
+            low = low.split("-")[0]  # "Mila-Rose", "Jan-Willem": judged as their first part
         capital = word[:1].isupper()
         prev = lows[i - 1].rstrip(".") if i else ""
         surname_first = low in particles and _surname_after_title(tokens, lows, i, prev, capital)
@@ -223,6 +225,7 @@ def find_names(text: str, add) -> None:
                 or group_after()
                 or family_next()
                 or _followed_by_surname(tokens, lows, i)
+                or _unknown_surname_then_verb(text, tokens, lows, i)
                 or (verb and prev not in words.articles())
                 or before_name()
                 or (after_name and capital)
@@ -542,6 +545,8 @@ def _followed_by_surname(tokens, lows, i) -> bool:
     particles = set(lows[i + 1 : j])
     if lows[j] in words.surnames():
         return True
+    if "-" in lows[j] and all(part in words.surnames() for part in lows[j].split("-")):
+        return True  # a double surname: "Hoekstra-Dijkstra"
     prepositions = particles & PREPOSITION_PARTICLES and not particles & SURNAME_PARTICLES
     return (
         j > i + 1
@@ -549,4 +554,20 @@ def _followed_by_surname(tokens, lows, i) -> bool:
         and not _acronym(word)
         and lows[j] not in words.not_names()
         and not prepositions
+    )
+
+
+def _unknown_surname_then_verb(text, tokens, lows, i) -> bool:
+    """Is first name i followed by a capitalised non-word and then a verb ("Aaliyah Doelwijt
+    zit ...")? A surname not in our lists, told from "Roos Vandaag" by the verb after it."""
+    j = i + 1
+    if j >= len(tokens) or not _only_space_between(text, tokens[i], tokens[j]):
+        return False
+    word = tokens[j].group()
+    return (
+        word[:1].isupper()
+        and not _acronym(word)
+        and lows[j] not in words.not_names()
+        and _not_a_word(word)
+        and _verb_after(text, tokens, lows, j, any_form=True)
     )

@@ -40,8 +40,10 @@ STREET_NUMBER = re.compile(
 _STREET_TAIL = re.compile(
     r",?(?:" + _SPACE + r"{1,3}in)?" + _SPACE + r"{1,3}[1-9]\d{3}" + _SPACE + r"?[A-Z]{2}\b"
 )
+# A lower-case street needs this: "schoolstraat 21, 7941bn" (a postcode in any case).
+_STREET_TAIL_ANY_CASE = re.compile(_STREET_TAIL.pattern.replace("[A-Z]{2}", "[A-Za-z]{2}"))
 _ADDRESS_CONTEXT = re.compile(
-    r"(?:\bwoon\w{0,8}|\bwonen|\badres\w{0,6}:?|verhuisd\s+naar|\bgewijzigd\s+naar)"
+    r"(?:\bwoon\w{0,8}|\bwonen|\badres\w{0,6}:?|\badres\w{0,6}\s+\w{2,20}:|verhuisd\s+naar|\bgewijzigd\s+naar)"
     r"(?:\s+(?:sinds\s+kort|nu|al|bij\s+\w+\s+\w+))?(?:\s+(?:op|aan|in|naar))?"
     r"(?:\s+(?:de|het))?\s*$",
     re.IGNORECASE,
@@ -104,8 +106,16 @@ SCHOOL = re.compile(
 # word "school" at the end of a word, then by walking back over at most three words.
 SCHOOL_END = re.compile(r"(?<=[^\W\d_])school(?![\w'’-])")
 
+# An age in words only where it is said as an age ("van negen jaar", "is zeven jaar",
+# "tien jaar oud"), not as a span of time ("al twee jaar", "twee jaar geleden").
+_AGE_WORD = r"(?:twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien)"
+_AGE_BEFORE = "".join(
+    rf"(?<=\b{w} )|" for w in ("van", "is", "wordt", "werd", "pas", "bijna", "net", "ben")
+)[:-1]
 AGE = re.compile(
     r"\b\d{1,2}\s?jaar\b|\(\d{1,2}\)|(?<=\bvan )\d{1,2}\b(?! (?:jaar|minuten|uur|de|het|\d))"
+    rf"|(?:{_AGE_BEFORE}){_AGE_WORD} jaar(?: oud)?\b|\b{_AGE_WORD} jaar oud\b",
+    re.IGNORECASE,
 )
 
 
@@ -195,7 +205,8 @@ def addresses(text: str):
             continue
         before = text[max(0, m.start() - 40) : m.start()]
         context = _ADDRESS_CONTEXT.search(before) is not None
-        if street and (word[0].isupper() or context):
+        tail = street and _STREET_TAIL_ANY_CASE.match(text, m.end()) is not None
+        if street and (word[0].isupper() or context or tail):
             start = m.start()
             if word[0].isupper():  # "Van Goghlaan 3a", "Oude Schoolstraat 12"
                 start = _strip_sentence_words(text, words_before(text, start), m.end())

@@ -89,6 +89,16 @@ SCHOOLS = ["Basisschool De Regenboog", "SBO De Uiterwaard"]
         ("De familie de Boer verhuist.", "name", "de Boer"),
         ("Sanne van 't Erve huilt vaak.", "name", "Sanne van 't Erve"),
         ("Merel in 't Zandt heeft dyslexie.", "name", "Merel in 't Zandt"),
+        # Hyphenated first names and double surnames; a surname in no list before a verb.
+        ("Mila-Rose komt zonder ontbijt.", "name", "Mila-Rose"),
+        ("Mees Hoekstra-Dijkstra heeft een vraag.", "name", "Mees Hoekstra-Dijkstra"),
+        ("Aaliyah Doelwijt zit in groep 6.", "name", "Aaliyah Doelwijt"),
+        # Ages in words where they are said as an age, once a school is named.
+        ("Op De Regenboog zit een jongen van negen jaar.", "age", "negen jaar"),
+        ("Op De Regenboog hebben we Lieve, zeven jaar oud.", "age", "zeven jaar oud"),
+        # A lower-case street with a postcode after it, an address after "adres <who>:".
+        ("adres pleeggezin: schoolstraat 21, 7941bn meppel", "address", "schoolstraat 21"),
+        ("Adres moeder: dorpsweg 4a", "address", "dorpsweg 4a"),
     ],
 )
 def test_finds_personal_data(text, kind, found):
@@ -106,6 +116,7 @@ def test_finds_personal_data(text, kind, found):
         "Het BSN-nummer staat in het dossier: 123456789 is geen geldig nummer.",
         "Op 12-10-2026 hebben we een gesprek met de GGD en Veilig Thuis.",
         "Een jongen van 7 in groep 3 bijt als hij boos is.",
+        "We zongen in de kring Berend Botje en een nieuwkomer begon te huilen.",
         # "school" inside other words, and kinds of school, are no school names.
         "Op het schoolplein en tijdens de schoolreis gaat het mis.",
         "Een montessorischool of een Daltonschool? Of liever de Zwemschool eerst?",
@@ -273,6 +284,11 @@ def test_scrub_of_a_short_text_is_what_scan_finds():
     assert privacy.scan_all(text, SCHOOLS) == privacy.scan(text, SCHOOLS)
 
 
+def test_a_span_of_time_in_words_is_no_age():
+    text = "Op De Regenboog werk ik al twee jaar; negen jaar geleden begon ik daar."
+    assert [f.kind for f in privacy.scan(text, SCHOOLS)] == ["school"]
+
+
 def test_the_age_rule_looks_at_the_whole_text():
     text = "Een meisje van de Vlinderschool. " + "Het gaat goed. " * 3000 + "Ze is 7 jaar."
     assert "7 jaar" not in privacy.scrub(text) and "[leeftijd]" in privacy.scrub(text)
@@ -341,9 +357,10 @@ LABELLED_SCHOOLS = [
 
 # Frozen held-out sets, each measured once at the end of a round (docs/PRIVACY.md), never
 # tuned on: the targets below are not asserted on them. heldout-2 was measured in the round
-# before and is a development set since; heldout-4 was written (by a helper that saw neither
-# the guard nor the other sets) and frozen before the round that tuned on heldout-3.
-FROZEN = {"heldout-3", "heldout-4"}
+# before and is a development set since, and so is heldout-3 (measured once, then tuned on);
+# heldout-4 was written by a helper that saw neither the guard nor the other sets, and frozen
+# before the round that tuned on heldout-3.
+FROZEN = {"heldout-4"}
 
 
 def labelled_sets(frozen=False):
