@@ -568,6 +568,6 @@ def _unknown_surname_then_verb(text, tokens, lows, i) -> bool:
         word[:1].isupper()
         and not _acronym(word)
         and lows[j] not in words.not_names()
-        and _not_a_word(word)
         and _verb_after(text, tokens, lows, j, any_form=True)
+        and _not_a_word(word)  # last: the dearest test
     )
