@@ -172,8 +172,9 @@ def find_names(text: str, add) -> None:
         core = raw.strip("'’-")
         word = core[:-2] if core[-2:] in ("'s", "’s") else core  # "Sterre's moeder"
         low = word.lower()
-        if "-" in low and all(part in known or part in extra for part in low.split("-")):
-            low = low.split("-")[0]  # "Mila-Rose", "Jan-Willem": judged as their first part
+        parts = low.split("-")
+        if len(parts) > 1 and all(part in known or part in extra for part in parts):
+            low = parts[0]  # "Mila-Rose", "Jan-Willem": judged as their first part
         capital = word[:1].isupper()
         prev = lows[i - 1].rstrip(".") if i else ""
         surname_first = low in particles and _surname_after_title(tokens, lows, i, prev, capital)
@@ -282,7 +283,7 @@ def _surname_after_title(tokens, lows, i, prev, capital) -> bool:
     if not tokens[j].group()[:1].isupper():
         return False
     # "het gezin van Daan": a first name after "van" is the child, not a surname.
-    return not (lows[j] in words.first_names() and lows[j] not in words.surnames())
+    return not (lows[j] in words.first_names() and not _is_surname(lows[j]))
 
 
 def _after_place_article(text, tokens, lows, i) -> bool:
@@ -484,7 +485,7 @@ def _a_person(text, found, n, characters) -> bool:
         and nxt.lower() not in characters
         and nxt.lower() not in words.not_names()
         and not _acronym(nxt)
-        and (j > n + 1 or nxt.lower() in words.surnames() or _not_a_word(nxt))
+        and (j > n + 1 or _is_surname(nxt.lower()) or _not_a_word(nxt))
     )
 
 
@@ -507,7 +508,6 @@ def _adjacent(tokens, j) -> bool:
 def _surname_end(tokens, lows, i) -> int:
     """Extend a name over tussenvoegsels and a surname: "Daan van der Berg"."""
     end_index, j = i, i + 1
-    known = words.surnames()
     prepositions = False
     while j < len(tokens) and j - i <= MAX_PARTICLES + 1 and _adjacent(tokens, j):
         word = tokens[j].group()
@@ -518,7 +518,7 @@ def _surname_end(tokens, lows, i) -> int:
                 prepositions = True
             j += 1
             continue
-        surname = lows[j] in known and (j > i + 1 or word[:1].isupper())
+        surname = _is_surname(lows[j]) and (j > i + 1 or word[:1].isupper())
         capitalised = (
             word[:1].isupper()
             and lows[j] not in words.not_names()
@@ -543,10 +543,8 @@ def _followed_by_surname(tokens, lows, i) -> bool:
         return False  # "Harper. Van Overveld": no surname across punctuation
     word = tokens[j].group()
     particles = set(lows[i + 1 : j])
-    if lows[j] in words.surnames():
+    if _is_surname(lows[j]):
         return True
-    if "-" in lows[j] and all(part in words.surnames() for part in lows[j].split("-")):
-        return True  # a double surname: "Hoekstra-Dijkstra"
     prepositions = particles & PREPOSITION_PARTICLES and not particles & SURNAME_PARTICLES
     return (
         j > i + 1
@@ -558,16 +556,17 @@ def _followed_by_surname(tokens, lows, i) -> bool:
 
 
 def _unknown_surname_then_verb(text, tokens, lows, i) -> bool:
-    """Is first name i followed by a capitalised non-word and then a verb ("Aaliyah Doelwijt
-    zit ...")? A surname not in our lists, told from "Roos Vandaag" by the verb after it."""
-    j = i + 1
-    if j >= len(tokens) or not _only_space_between(text, tokens[i], tokens[j]):
-        return False
-    word = tokens[j].group()
+    """Is first name i followed by a surname in no list and then a verb ("Aaliyah Doelwijt
+    zit ...")? Told from "Roos Vandaag" by the verb after it, and the surname being no word."""
+    end = _surname_end(tokens, lows, i)
     return (
-        word[:1].isupper()
-        and not _acronym(word)
-        and lows[j] not in words.not_names()
-        and _verb_after(text, tokens, lows, j, any_form=True)
-        and _not_a_word(word)  # last: the dearest test
+        end > i
+        and _verb_after(text, tokens, lows, end, any_form=True)
+        and _not_a_word(tokens[end].group())  # last: the dearest test
     )
+
+
+def _is_surname(low: str) -> bool:
+    """Is a lower-cased word a surname of the list, or a double one ("hoekstra-dijkstra")?"""
+    known = words.surnames()
+    return low in known or ("-" in low and all(part in known for part in low.split("-")))

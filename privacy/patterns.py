@@ -36,12 +36,17 @@ STREET_NUMBER = re.compile(
     r"(?<![\w'’-])(" + LETTER + r"[\w'’-]{0,40})" + _SPACE + r"{1,3}"
     r"(\d{1,4}(?:" + _SPACE + r"?[a-zA-Z](?![\w'’-]))?)(?![\d,.]\d)"
 )
-# "Akkerwinde 23, 9202RN", "Oude Vaart 36 in 9402 LK": a postcode right after the number.
+# "Akkerwinde 23, 9202RN", "Oude Vaart 36 in 9402 LK", "schoolstraat 21, 7941bn": a
+# postcode right after the number (its letters in capitals where the street has no ending).
 _STREET_TAIL = re.compile(
-    r",?(?:" + _SPACE + r"{1,3}in)?" + _SPACE + r"{1,3}[1-9]\d{3}" + _SPACE + r"?[A-Z]{2}\b"
+    r",?(?:"
+    + _SPACE
+    + r"{1,3}in)?"
+    + _SPACE
+    + r"{1,3}[1-9]\d{3}"
+    + _SPACE
+    + r"?(?P<letters>[A-Za-z]{2})\b"
 )
-# A lower-case street needs this: "schoolstraat 21, 7941bn" (a postcode in any case).
-_STREET_TAIL_ANY_CASE = re.compile(_STREET_TAIL.pattern.replace("[A-Z]{2}", "[A-Za-z]{2}"))
 _ADDRESS_CONTEXT = re.compile(
     r"(?:\bwoon\w{0,8}|\bwonen|\badres\w{0,6}:?|\badres\w{0,6}\s+\w{2,20}:|verhuisd\s+naar|\bgewijzigd\s+naar)"
     r"(?:\s+(?:sinds\s+kort|nu|al|bij\s+\w+\s+\w+))?(?:\s+(?:op|aan|in|naar))?"
@@ -109,9 +114,9 @@ SCHOOL_END = re.compile(r"(?<=[^\W\d_])school(?![\w'’-])")
 # An age in words only where it is said as an age ("van negen jaar", "is zeven jaar",
 # "tien jaar oud"), not as a span of time ("al twee jaar", "twee jaar geleden").
 _AGE_WORD = r"(?:twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien)"
-_AGE_BEFORE = "".join(
-    rf"(?<=\b{w} )|" for w in ("van", "is", "wordt", "werd", "pas", "bijna", "net", "ben")
-)[:-1]
+_AGE_BEFORE = "|".join(
+    rf"(?<=\b{w} )" for w in ("van", "is", "wordt", "werd", "pas", "bijna", "net", "ben")
+)
 AGE = re.compile(
     r"\b\d{1,2}\s?jaar\b|\(\d{1,2}\)|(?<=\bvan )\d{1,2}\b(?! (?:jaar|minuten|uur|de|het|\d))"
     rf"|(?:{_AGE_BEFORE}){_AGE_WORD} jaar(?: oud)?\b|\b{_AGE_WORD} jaar oud\b",
@@ -191,6 +196,11 @@ def _street_of_two_words(text: str, start: int, word: str) -> bool:
     return first < start and _strip_sentence_words(text, first, start + len(word)) == first
 
 
+def _capital_tail(text: str, at: int) -> bool:
+    tail = _STREET_TAIL.match(text, at)
+    return tail is not None and tail.group("letters").isupper()
+
+
 def addresses(text: str):
     """Yield (start, end) of each street name with a house number."""
     not_names = words.not_names()
@@ -205,13 +215,12 @@ def addresses(text: str):
             continue
         before = text[max(0, m.start() - 40) : m.start()]
         context = _ADDRESS_CONTEXT.search(before) is not None
-        tail = street and _STREET_TAIL_ANY_CASE.match(text, m.end()) is not None
-        if street and (word[0].isupper() or context or tail):
+        if street and (word[0].isupper() or context or _STREET_TAIL.match(text, m.end())):
             start = m.start()
             if word[0].isupper():  # "Van Goghlaan 3a", "Oude Schoolstraat 12"
                 start = _strip_sentence_words(text, words_before(text, start), m.end())
             yield start, m.end()
-        elif other and (context or _STREET_TAIL.match(text, m.end())):
+        elif other and (context or _capital_tail(text, m.end())):
             # "Akkerwinde 23, 9202RN" or "woont op Akkerwinde 23": no street ending needed.
             yield m.start(), m.end()
 
