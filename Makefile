@@ -66,7 +66,7 @@ run: setup $(DEMO_DIR)/portal.sqlite3
 test: setup /usr/bin/chromium
 	$(BIN)/ruff check .
 	$(BIN)/bandit -q -r portal index -ll
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2 --durations=15
 
 # The fast lane: everything but the slow and browser tests (docs/ARCHITECTURE.md).
 check: setup

