@@ -168,3 +168,19 @@ def test_odd_queries_give_a_clear_result(conn, embedder, tmp_path, query):
     # Text past the bound is never looked at: a pasted novel costs what its start costs.
     clipped = index.search(conn, query[: text.MAX_QUERY_CHARS], k=3)
     assert [h.target for h in clipped] == [h.target for h in hits]
+
+
+def test_evaluation_sets_are_well_formed():
+    """Every labelled set, the frozen ones included: known refs, types and clusters."""
+    from index.evaluate import DEFAULT_SET, load_set
+
+    sets = [DEFAULT_SET, *sorted(p for p in DEFAULT_SET.iterdir() if p.is_dir())]
+    assert len(sets) >= 6
+    for directory in sets:
+        cases, queries = load_set(directory)
+        refs = {c.get("ref") for c in cases}
+        assert len(cases) >= 60 and len(queries) >= 100, directory.name
+        for q in queries:
+            assert q["type"] in ("paraphrase", "lexical", "none"), (directory.name, q)
+            assert (q["expected"] is None) == (q["type"] == "none"), (directory.name, q)
+            assert q["expected"] is None or q["expected"] in refs, (directory.name, q)
