@@ -151,9 +151,10 @@ class _Kind:
     second: Space | None
     question: Space
     memory: Space
-    extra_doc: dict[int, int] = field(default_factory=dict)
-    extra_source: dict[int, str] = field(default_factory=dict)
-    doc_extras: dict[int, set[int]] = field(default_factory=dict)
+    extra_doc: dict[int, int] = field(default_factory=dict)  # which space: memory.contains
+    # Tuples, not sets: most cases have one or two extra vectors, and at 100k cases a set
+    # each costs 30 MB of a web worker's memory, a tuple each 10 MB (make bench).
+    doc_extras: dict[int, tuple[int, ...]] = field(default_factory=dict)
     cluster: dict[int, str | None] = field(default_factory=dict)
 
     def remove_doc(self, doc_id: int) -> None:
@@ -171,16 +172,18 @@ class _Kind:
         self.memory.remove(extra_ids)
         for extra_id in extra_ids:
             doc = self.extra_doc.pop(extra_id, None)
-            self.extra_source.pop(extra_id, None)
             if doc is not None:
-                self.doc_extras.get(doc, set()).discard(extra_id)
+                rest = tuple(e for e in self.doc_extras.get(doc, ()) if e != extra_id)
+                if rest:
+                    self.doc_extras[doc] = rest
+                else:
+                    self.doc_extras.pop(doc, None)
 
     def add_extra(self, extra_id: int, doc_id: int, source: str, vector: np.ndarray) -> None:
         self.remove_extras([extra_id])
         self.space(source).add([extra_id], vector[None, :])
         self.extra_doc[extra_id] = doc_id
-        self.extra_source[extra_id] = source
-        self.doc_extras.setdefault(doc_id, set()).add(extra_id)
+        self.doc_extras[doc_id] = (*self.doc_extras.get(doc_id, ()), extra_id)
 
 
 def _blob(vector) -> bytes:
@@ -258,7 +261,7 @@ class SearchIndex:
                     "extra_ids": np.array(list(st.extra_doc), dtype=np.int64),
                     "extra_docs": np.array(list(st.extra_doc.values()), dtype=np.int64),
                     "extra_memory": np.array(
-                        [st.extra_source[i] == "memory" for i in st.extra_doc], dtype=bool
+                        [st.memory.contains(i) for i in st.extra_doc], dtype=bool
                     ),
                     "cluster_ids": np.array(list(st.cluster), dtype=np.int64),
                     "clusters": np.array([c or "" for c in st.cluster.values()], dtype=str),
@@ -302,12 +305,11 @@ class SearchIndex:
                                     if key.startswith(prefix)
                                 }
                             )
-                    for extra_id, doc, memory in zip(
-                        data["extra_ids"], data["extra_docs"], data["extra_memory"], strict=True
-                    ):
+                    # Which space an extra vector is in is known from the spaces themselves;
+                    # "extra_memory" stays in the file so that older code can read it.
+                    for extra_id, doc in zip(data["extra_ids"], data["extra_docs"], strict=True):
                         st.extra_doc[int(extra_id)] = int(doc)
-                        st.extra_source[int(extra_id)] = "memory" if memory else "question"
-                        st.doc_extras.setdefault(int(doc), set()).add(int(extra_id))
+                        st.doc_extras[int(doc)] = (*st.doc_extras.get(int(doc), ()), int(extra_id))
                     st.cluster = {
                         int(i): (c or None)
                         for i, c in zip(data["cluster_ids"], data["clusters"], strict=True)
@@ -874,7 +876,7 @@ class SearchIndex:
                 sim = second.score(qv.second, doc)
                 found["second"] = ranking.zscore(sim, second_mean, second_std)
             if "question" in use and "question" not in found and st.question:
-                own = [e for e in st.doc_extras.get(doc, ()) if st.extra_source[e] == "question"]
+                own = [e for e in st.doc_extras.get(doc, ()) if not st.memory.contains(e)]
                 if own:
                     found["question"] = max(
                         ranking.zscore(st.question.score(qv.main, e), q_mean, q_std) for e in own

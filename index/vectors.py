@@ -41,7 +41,9 @@ class Space:
     def __init__(self, dim: int, prior=None, quantised: bool = True):
         self.dim = dim
         self.index = _new_index(dim, quantised)
-        self.ids: set[int] = set()
+        # Which ids are present, one byte per id up to the largest (ids are SQLite rowids,
+        # dense): a Python set of 100k ints costs 7 MB per space, this 100 KB.
+        self._present = np.zeros(0, dtype=bool)
         self.n = 0
         self.sum = np.zeros(dim)
         self.outer = np.zeros((dim, dim))
@@ -57,26 +59,35 @@ class Space:
         if not len(ids):
             return
         vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(-1, self.dim)
-        self.index.add_with_ids(vectors, np.asarray(ids, dtype=np.int64))
-        self.ids.update(int(i) for i in ids)
+        ids = np.asarray(ids, dtype=np.int64)
+        self.index.add_with_ids(vectors, ids)
+        self._mark(ids, True)
         v = vectors.astype(np.float64)
         self.n += len(v)
         self.sum += v.sum(0)
         self.outer += v.T @ v
 
     def remove(self, ids) -> None:
-        present = [int(i) for i in ids if int(i) in self.ids]
+        present = [int(i) for i in ids if self.contains(i)]
         if not present:
             return
         old = np.vstack([self.index.reconstruct(i) for i in present]).astype(np.float64)
         self.index.remove_ids(np.asarray(present, dtype=np.int64))
-        self.ids.difference_update(present)
+        self._mark(np.asarray(present, dtype=np.int64), False)
         self.n -= len(old)
         self.sum -= old.sum(0)
         self.outer -= old.T @ old
 
+    def _mark(self, ids: np.ndarray, present: bool) -> None:
+        if len(ids) and int(ids.max()) >= len(self._present):
+            grown = np.zeros(max(int(ids.max()) + 1, 2 * len(self._present)), dtype=bool)
+            grown[: len(self._present)] = self._present
+            self._present = grown
+        self._present[ids] = present
+
     def contains(self, vector_id: int) -> bool:
-        return int(vector_id) in self.ids
+        i = int(vector_id)
+        return 0 <= i < len(self._present) and bool(self._present[i])
 
     def vector(self, vector_id: int) -> np.ndarray:
         return self.index.reconstruct(int(vector_id))
@@ -125,4 +136,5 @@ class Space:
         self.n = int(state["n"][0])
         self.sum = state["sum"]
         self.outer = state["outer"]
-        self.ids = {int(i) for i in faiss.vector_to_array(self.index.id_map)}
+        self._present = np.zeros(0, dtype=bool)
+        self._mark(faiss.vector_to_array(self.index.id_map).astype(np.int64), True)
