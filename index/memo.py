@@ -64,8 +64,8 @@ class Memo:
         """Take over vectors another process embedded (as ``entries`` gave them)."""
         with self._lock:
             for key, vector in entries:
-                self._vectors[tuple(key)] = np.asarray(vector, dtype=np.float32)
-                self._vectors.move_to_end(tuple(key))
+                self._vectors[key] = np.asarray(vector, dtype=np.float32)
+                self._vectors.move_to_end(key)
             while len(self._vectors) > self.size:
                 self._vectors.popitem(last=False)
 

@@ -151,9 +151,11 @@ class _Kind:
     second: Space | None
     question: Space
     memory: Space
-    extra_doc: dict[int, int] = field(default_factory=dict)  # which space: memory.contains
-    # Tuples, not sets: most cases have one or two extra vectors, and at 100k cases a set
-    # each costs 30 MB of a web worker's memory, a tuple each 10 MB (make bench).
+    # extra vector id -> its document; whether it is a remembered question or the case's
+    # own is whichever space holds it (memory.contains), not stored twice.
+    extra_doc: dict[int, int] = field(default_factory=dict)
+    # Tuples, not sets: most cases have one or two extra vectors; at 100k cases a set each
+    # costs about 30 MB of a web worker's memory (tracemalloc), a tuple each about 10 MB.
     doc_extras: dict[int, tuple[int, ...]] = field(default_factory=dict)
     cluster: dict[int, str | None] = field(default_factory=dict)
 

@@ -171,7 +171,7 @@ def test_odd_queries_give_a_clear_result(conn, embedder, tmp_path, query):
 
 
 def test_evaluation_sets_are_well_formed():
-    """Every labelled set, the frozen ones included: known refs, types and clusters."""
+    """Every labelled set, the frozen ones included: known refs and query types, no gaps."""
     from index.evaluate import DEFAULT_SET, load_set
 
     sets = [DEFAULT_SET, *sorted(p for p in DEFAULT_SET.iterdir() if p.is_dir())]
