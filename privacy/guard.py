@@ -86,7 +86,14 @@ def _detect(text: str, schools) -> list[Finding]:
             add("bsn", m.start(), m.end())
     for m in patterns.POSTCODE.finditer(text):
         letters = m.group()[-2:]
-        if letters.isupper() or m.group()[-3] != " ":
+        if (
+            letters.isupper()
+            or m.group()[-3] != " "
+            or (
+                letters not in patterns.TWO_LETTER_WORDS
+                and patterns.TOWN_AFTER.match(text, m.end())
+            )
+        ):
             add("postcode", m.start(), m.end())
     for start, end in patterns.addresses(text):
         add("address", start, end)

@@ -5,20 +5,25 @@ Linear in the length of the text: one pass over the words, and every look around
 """
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from . import words
 from .patterns import WORD, words_before
 
 # Names after these words are adults (teachers; parents addressed formally): "juf [naam]".
-ADULT_TITLES = frozenset({"juf", "meester", "meneer", "mevrouw", "mw", "dhr", "mr"})
+ADULT_TITLES = frozenset({"juf", "meester", "meneer", "mevrouw", "mw", "dhr", "mr", "dr", "dokter"})
 ADULT_REPLACEMENT = "[naam]"
+ABBREVIATED_TITLES = frozenset({"dr", "mw", "dhr", "mr", "fam"})
 PRONOUNS = frozenset(
     {"ik", "jij", "je", "u", "hij", "zij", "ze", "we", "wij", "jullie", "er", "het", "dat"}
 )
 # A bracket right after a word with an age, a group or a birth date: "Roos (9)", "Bo (groep 3)".
 BRACKET = re.compile(
-    r"\s{0,2}\(\s?(?:\d{1,2}(?:\s?(?:jaar|jr\.?))?\s?[),;]|groep\b|gr\.|geb\b|geb\.|geboren\b|bsn\b)",
+    r"\s{0,2}\(\s?(?:\d{1,2}(?:\s?(?:jaar|jr\.?))?\s?[),;]|groep\b|gr\.|geb\b|geb\.|geboren\b|bsn\b"
+    # "Sofiia (zeven)", "Armando Sordam (oom van Djaimy)", "Winta (de jongste)".
+    r"|(?:twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf)(?:\sjaar)?\s?[),;]"
+    r"|(?:oom|tante|moeder|vader|broer|zus|opa|oma|neef|nicht|stiefvader|stiefmoeder)\s(?:van|uit)\b"
+    r"|de\s(?:jongste|oudste)\))",
     re.IGNORECASE,
 )
 MAX_PARTICLES = 3  # "van der", "van de", "van 't": never more than three in a row
@@ -36,6 +41,21 @@ GROUP_AFTER = re.compile(
     r"(?:\s{1,2}(?:uit|in|van)|,)\s{1,2}(?:groep|gr\.?)\s?\d|,\s?\d{1,2}\s?(?:jaar|jr)\b",
     re.IGNORECASE,
 )
+# A form's line that names a person: "Naam kind: Oleksandr Bondarenko", "Contactpersoon:
+# Iryna Bondarenko, +31 6 ...". What follows the label up to the end of the name is a name.
+FORM_LABEL = re.compile(
+    r"(?im)^[ \t*•-]{0,4}(?:naam(?:[ \t](?:van[ \t](?:het|de)[ \t])?[a-z]{2,12})?"
+    r"|contactpersoon|leerling|kind|moeder|vader|verzorger|ouder|ouders|voogd|broer|zus|mentor|leerkracht"
+    r"|groepsleerkracht|ib'?er|ib-er|intern[ \t]begeleider|huisarts|contact|aanvrager)"
+    r"[ \t]{0,3}:[ \t]{0,3}(?=[A-Z])"
+)
+# Words after which "van" + a word is the person it is about: "moeder van Dmytro", "het BSN
+# van Maksym", "de postcode van Kimani".
+ABOUT_PERSON = frozenset(
+    {"bsn", "postcode", "adres", "telefoonnummer", "geboortedatum", "dossier", "naam",
+     "verjaardag", "groepsplan", "ontwikkelingsperspectief", "opp", "rapport", "klasgenoot",
+     "klasgenootje", "vriend", "vriendje", "vriendin", "vriendinnetje", "verhaal", "ouders"}
+)  # fmt: skip
 # Titles and particles after which a lower-case tussenvoegsel starts a surname: "mevrouw van
 # Dijk", "familie de Boer" (after other triggers only with a capital: "gezin De Graaf").
 SURNAME_TITLES = ADULT_TITLES | {"familie", "fam", "gezin"}
@@ -62,7 +82,8 @@ _PARTICLES = r"(?:\s(?:van|de|der|den|ter|ten|te|'t|in|op))"
 # Daan" is a pupil's.
 WORK_BY = re.compile(
     r"(?<![\w'’-])(?=[^\W\d_])"
-    r"(?i:liedjes|liedje|liederen|muziek|album|cd|films|series|boeken|romans?|prentenboeken"
+    r"(?i:liedjes|liedje|liederen|lied|muziek|album|cd|films?|series?|boeken|boekje|boek|romans?"
+    r"|prentenboeken|prentenboek|theorie|onderzoek|documentaire|lezing|artikel|column|programma"
     r"|gedichten|strips|voorstellingen|voorstelling|shows?|methode|podcasts?|filmpjes|video's"
     r"|nummers|geschreven|gezongen|bedacht|ge[iï]llustreerd)"
     r"\s{1,3}(?i:van|door)\s{1,3}(" + _NAME + _PARTICLES + r"{0,2}\s" + _NAME + ")"
@@ -76,6 +97,15 @@ QUOTED_TITLE = re.compile(
     r"|gelezen|kijken|keken|zingen|zongen)"
     r"\s{1,3}(?:(?i:we|wij|ik|ze|zij|hij|jullie|nu|samen|vaak|graag|het|de|een|van)\s{1,3}){0,2}"
     r"[\"“„‘'](?=[A-Z])([^\"“”„‘’'\n]{1,60})[\"”’']"
+)
+# A title in quotes that the sentence goes on to call a work, or gives an author: "'Tiny gaat
+# naar school' is een fijn voorleesboek", "In 'Kees de jongen' van Theo Thijssen". Quoted
+# speech is neither: "'Daan is stom', riep hij".
+TITLE_THEN_WORK = re.compile(
+    r"(?<![\w'’])[\"“„‘'](?=[A-Z])([^\"“”„‘’'\n]{1,60})[\"”’']"
+    r"(?:(?=[^.!?\n]{0,40}?(?<![\w-])(?i:voorlees|prenten|lees)?(?i:boek|boekje|boeken|film|serie"
+    r"|liedje|lied|spel|game|verhaal|gedicht|musical|toneelstuk|strip)(?![\w-]))"
+    r"|\s{1,3}(?:van|door)\s{1,3}(" + _NAME + _PARTICLES + r"{0,2}\s" + _NAME + "))"
 )
 # A work's title right before "van" + its author: "Floortje van Jacques Vriens".
 TITLE_BEFORE = re.compile(r"\s(?:van|door)\s{1,2}$")
@@ -96,7 +126,9 @@ def _phrases(lines) -> re.Pattern:
             others.append(line)  # "(?:emma|sophia) kinderziekenhuis"
     branches = [f"{c}(?:{'|'.join(rest)})" for c, rest in by_letter.items()] + others
     return re.compile(
-        r"(?<![\w'’-])(?=[^\W\d_])(?:" + "|".join(branches) + r")(?![\w'’-])", re.IGNORECASE
+        # An opening quote may come before: "'Berend Botje'", not a word: "d'r".
+        r"(?<![\w-])(?<!\w['’])(?=[^\W\d_])(?:" + "|".join(branches) + r")(?!\w|['’]\w)",
+        re.IGNORECASE,
     )
 
 
@@ -166,6 +198,14 @@ def find_names(text: str, add) -> None:
     tokens = [t for t in WORD.finditer(text) if t.start() not in masked]
     lows = [_particle(t) for t in tokens]
     ends: set[int] = set()  # indexes of tokens that end a name
+    found: list[tuple[int, int]] = []  # token indexes (first, last) of each name
+    form_starts = {m.end() for m in FORM_LABEL.finditer(text)}
+    about = words.family_words() | ABOUT_PERSON
+
+    def of_person(i):
+        """ "moeder van Dmytro", "het BSN van Maksym": "van" after a word about a person."""
+        return i > 1 and lows[i - 1] == "van" and lows[i - 2] in about
+
     i = 0
     while i < len(tokens):
         tok, raw = tokens[i], tokens[i].group()
@@ -178,7 +218,15 @@ def find_names(text: str, add) -> None:
         capital = word[:1].isupper()
         prev = lows[i - 1].rstrip(".") if i else ""
         surname_first = low in particles and _surname_after_title(tokens, lows, i, prev, capital)
-        if not capital and low not in known and low not in extra and not surname_first:
+        # "meester hoekstra zei": chat-style lower case after a title, when it is no word.
+        lower_title = (
+            not capital
+            and prev in ADULT_TITLES
+            and len(low) > 2
+            and low not in not_names
+            and _not_a_word(low)
+        )
+        if not (capital or low in known or low in extra or surname_first or lower_title):
             i += 1  # most words: lower case and no name
             continue
         after_trigger = prev in words.name_triggers() or prev in ADULT_TITLES
@@ -232,6 +280,8 @@ def find_names(text: str, add) -> None:
                 or (after_name and capital)
                 or PRONOUN_AFTER.match(text, tok.end()) is not None
                 or _with_family(lows, i)
+                or (capital and (of_person(i) or tok.start() in form_starts))
+                or _pair_then_plural_verb(text, tokens, lows, i)
             )
             is_name = bool(evidence) or (capital and not sentence_start(text, tok.start()))
         else:
@@ -242,22 +292,61 @@ def find_names(text: str, add) -> None:
             is_name = bool(
                 bracket()
                 or family_next()
-                or (after_trigger and not sentence_start(text, tok.start()))
+                or (
+                    after_trigger
+                    and (
+                        not sentence_start(text, tok.start())
+                        or _after_abbreviation(text, tokens, i)
+                    )
+                )
                 or ((before_name() or after_name) and low not in words.articles())
                 or ((group_after() or _with_family(lows, i)) and _not_a_word(word))
                 or _unknown_subject(text, tokens, lows, i)
                 or _inverted_subject(text, tokens, lows, i)
+                or lower_title
+                or (low not in not_names and not _acronym(word) and tok.start() in form_starts)
+                or (of_person(i) and _looks_like_name(word) and _not_a_word(word))
+                or _two_unknown_words(text, tokens, lows, i)
             )
         if not is_name:
             i += 1
             continue
         end = _surname_end(tokens, lows, i)
         replacement = ADULT_REPLACEMENT if prev in ADULT_TITLES else None
+        start = tok.start()
+        if _first_name_before(text, tokens, lows, i, ends):
+            # "Armando Sordam (oom van Djaimy)": the evidence came after the surname.
+            start = tokens[i - 1].start()
         name_end = tokens[end].end()
         if end == i:  # "Sterre's moeder": replace "Sterre", keep "'s"
             name_end = tok.start() + raw.find(word) + len(word)
-        add("name", tok.start(), name_end, replacement)
+        add("name", start, name_end, replacement)
         ends.add(end)
+        found.append((i, end))
+        i = end + 1
+    _again(text, tokens, lows, found, add)
+
+
+def _again(text, tokens, lows, found, add) -> None:
+    """Find a name again where the text names the person once more without evidence:
+    "Winta Tesfay lopen ... maar Winta (de jongste) wil niet meer"."""
+    if not found:
+        return
+    not_names, particles = words.not_names(), words.tussenvoegsels()
+    taken = {k for first, last in found for k in range(first, last + 1)}
+    seen = {
+        lows[k]
+        for first, last in found
+        for k in range(first, last + 1)
+        if len(lows[k]) > 2 and lows[k] not in particles and lows[k] not in not_names
+    }
+    i = 0
+    while i < len(tokens):
+        if i in taken or lows[i] not in seen or not tokens[i].group()[:1].isupper():
+            i += 1
+            continue
+        end = _surname_end(tokens, lows, i)
+        add("name", tokens[i].start(), tokens[end].end())
         i = end + 1
 
 
@@ -275,6 +364,13 @@ def _surname_after_title(tokens, lows, i, prev, capital) -> bool:
         return False
     if sentence_start(tokens[i].string, tokens[i].start()):
         return False  # "... een jongen. De Kanjers": the trigger ends the sentence before
+    following = lows[i + 1] if i + 1 < len(tokens) else ""
+    if (
+        lows[i] in PREPOSITION_PARTICLES
+        and following not in SURNAME_PARTICLES
+        and not _is_surname(following)
+    ):
+        return False  # "bij familie in Klazienaveen" is a place; "familie in 't Veld" a name
     j = i + 1
     while j < len(tokens) and j - i < MAX_PARTICLES and lows[j] in words.tussenvoegsels():
         j += 1  # "mevrouw van der Berg"
@@ -294,6 +390,7 @@ def _after_place_article(text, tokens, lows, i) -> bool:
     return prev in PLACE_ARTICLES or (prev == "het" and i > 1 and lows[i - 2] in PLACE_PREPOSITIONS)
 
 
+@lru_cache(maxsize=4096)  # a text names the same words again and again
 def _not_a_word(word: str) -> bool:
     """Is a capitalised word no Dutch word ("Xandro", not "Kanjers"), nor two of them?
 
@@ -306,6 +403,9 @@ def _not_a_word(word: str) -> bool:
     low = word.lower()
     if is_dutch_word(low):
         return False
+    head, _, tail = word.partition("-")
+    if tail and is_dutch_word(tail.lower()) and (_acronym(head) or is_dutch_word(head.lower())):
+        return False  # "AI-lessen", "gym-les": a compound with a hyphen
     for k in range(4, len(low) - 2) if len(low) >= 9 else ():
         head, tail = low[:k], low[k:]
         if is_dutch_word(tail) and (is_dutch_word(head) or is_dutch_word(head[:-1])):
@@ -412,6 +512,73 @@ def _infinitives(stem: str) -> list[str]:
     return found
 
 
+def _first_name_before(text, tokens, lows, i, ends) -> bool:
+    """Is token i a surname right after a capitalised first name that is not yet a name?"""
+    if not i or (i - 1) in ends or not _adjacent(tokens, i):
+        return False
+    word = tokens[i - 1].group()
+    low = lows[i - 1]
+    names = words.first_names() | words.extra_first_names()
+    return word[:1].isupper() and low in names and low not in words.not_names()
+
+
+def _after_abbreviation(text, tokens, i) -> bool:
+    """Is token i right after an abbreviated title ("dr. Smit", "mw. Öztürk")?"""
+    if not i:
+        return False
+    prev = tokens[i - 1]
+    if prev.group().lower() not in ABBREVIATED_TITLES:
+        return False  # "... bij haar zus. Sinds": a sentence ends after "zus"
+    between = text[prev.end() : tokens[i].start()]
+    return between in (". ", ".")
+
+
+def _two_unknown_words(text, tokens, lows, i) -> bool:
+    """ "Ik ben bezorgd over Dmytro Melnyk": two capitalised words in the middle of a sentence
+    that are no Dutch words are a first name and a surname (not a place: "in Buenos Aires")."""
+    j = i + 1
+    if j >= len(tokens) or not _adjacent(tokens, j) or sentence_start(text, tokens[i].start()):
+        return False
+    if i and lows[i - 1] in PLACE_PREPOSITIONS | {"te", "via", "met", "de", "het", "een"}:
+        return False
+    first, second = tokens[i].group(), tokens[j].group()
+    not_names = words.not_names()
+    return (
+        _looks_like_name(first)
+        and _looks_like_name(second)
+        and lows[i] not in not_names
+        and lows[j] not in not_names
+        and _not_a_word(first)
+        and _not_a_word(second)
+    )
+
+
+def _pair_then_plural_verb(text, tokens, lows, i) -> bool:
+    """ "Roos en Fleur sluiten ...": two first names joined by "en", then a verb of two."""
+    j = i + 2
+    if j >= len(tokens) or lows[i + 1] != "en" or not tokens[j].group()[:1].isupper():
+        return False
+    names = words.first_names() | words.extra_first_names()
+    if lows[j] not in names or lows[j] in words.not_names():
+        return False
+    k = j + 1
+    if k >= len(tokens) or not _only_space_between(text, tokens[j], tokens[k]):
+        return False
+    return lows[k] in words.plural_verbs() or _plural_verb_form(lows[k])
+
+
+def _plural_verb_form(low: str) -> bool:
+    """Is low a plural present or past tense: "sluiten" (sluit), "pesten", "zitten", "renden"?"""
+    if len(low) < 5 or not low.endswith("en") or not low.isalpha():
+        return False
+    from .lexicon import _bloom, is_dutch_word  # loads the word list on first use
+
+    if _bloom() is None or not is_dutch_word(low):
+        return False
+    stems = (low[:-2], low[:-3], low[:-4] if low.endswith(("den", "ten")) else "")
+    return any(len(stem) > 2 and is_dutch_word(stem) for stem in stems)
+
+
 def _with_family(lows, i) -> bool:
     """ "Fiyori en haar vader", "Tsega met zijn broer": a person, with family."""
     return (
@@ -451,6 +618,10 @@ def _masked(text: str) -> set[int]:
     for pattern in (WORK_BY, QUOTED_TITLE):
         for m in pattern.finditer(text):
             mask(m.start(1), m.end(1))
+    for m in TITLE_THEN_WORK.finditer(text):
+        mask(m.start(1), m.end(1))
+        if m.group(2):
+            mask(m.start(2), m.end(2))
     characters: set[str] = set()
     for m in _character_phrases().finditer(text):
         mask(m.start(), m.end())

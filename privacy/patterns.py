@@ -21,21 +21,38 @@ WORD = re.compile(LETTER + r"(?:" + LETTER + r"|['’-])*")
 EMAIL = re.compile(
     r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}\b(?![.\w-]{0,64}@)", re.ASCII
 )
-PHONE = re.compile(r"(?<![\w+])(?:\+31|0031|0)[\s-]?\(?0?\)?[1-9](?:[\s-]?\d){8}(?!\d)")
+PHONE = re.compile(
+    r"(?<![\w+])(?:\+31|0031|0)[\s-]?\(?0?\)?[1-9](?:[\s-]?\d){8}(?!\d)"
+    # An area code in brackets: "(050) 318 44 72", "(0591) 61 23 45".
+    r"|(?<![\w+(])\(0[1-9]\d\)[\s-]?\d(?:[\s-]?\d){6}(?!\d)"
+    r"|(?<![\w+(])\(0[1-9]\d\d\)[\s-]?\d(?:[\s-]?\d){5}(?!\d)"
+)
 BSN = re.compile(r"(?<![\d.])(?:\d{9}|\d{4}\.\d{2}\.\d{3}|\d{3}[ .]\d{3}[ .]\d{3})(?![\d])")
-POSTCODE = re.compile(r"\b[1-9]\d{3}\s?(?!SA|SD|SS|sa|sd|ss)[A-Za-z]{2}\b")
+POSTCODE = re.compile(r"\b[1-9]\d{3}\s?(?!SA|SD|SS|sa|sd|ss)[A-Za-z]{2}\b(?!-)")
+# A postcode in lower case with a space is one when a town follows: "9403 kh Assen" (not
+# "2012 en Daarna": two-letter words are no postcode).
+TOWN_AFTER = re.compile(r"[ \t]{1,3}[A-Z][a-z]{2,30}\b")
+TWO_LETTER_WORDS = frozenset(
+    {"al", "as", "bv", "ca", "de", "di", "do", "en", "er", "ga", "ik", "in", "je", "ja", "jr",
+     "km", "kg", "me", "na", "nu", "of", "om", "op", "pm", "te", "tv", "uw", "vo", "wo", "we",
+     "za", "zo", "ze", "zi"}
+)  # fmt: skip
 STREET_ENDS = (
     "straat", "laan", "weg", "plein", "gracht", "kade", "singel", "dijk", "hof", "pad",
     "steeg", "dreef", "park", "baan", "erf", "markt", "veld", "wal", "burg", "akker", "hoek",
     "zijde", "lei", "kamp", "rade", "haven", "berg", "dal", "oord", "horst", "hout", "vaart",
     "wetering", "vliet", "brink", "allee", "boulevard", "kanaal", "esch", "gaarde", "stede",
+    "diep",
 )  # fmt: skip
 _SPACE = r"[ \t\u00a0]"
 # A word followed by a house number: the anchor of an address. Python checks the word.
 STREET_NUMBER = re.compile(
     r"(?<![\w'’-])(" + LETTER + r"[\w'’-]{0,40})" + _SPACE + r"{1,3}"
-    r"(\d{1,4}(?:" + _SPACE + r"?[a-zA-Z](?![\w'’-]))?)(?![\d,.]\d)"
+    r"(\d{1,4}(?:" + _SPACE + r"?[a-zA-Z](?![\w'’-])|-[a-zA-Z](?![\w'’-])|-\d{1,3}(?!\d))?)"
+    r"(?![\d,.]\d)"
 )
+# "op de esweg 14 in Emmen": a street in lower case, with its town after it.
+_TOWN_TAIL = re.compile(_SPACE + r"{1,3}(?:in|te)" + _SPACE + r"{1,3}[A-Z][a-z]{2,30}\b")
 # "Akkerwinde 23, 9202RN", "Oude Vaart 36 in 9402 LK", "schoolstraat 21, 7941bn": a
 # postcode right after the number (its letters in capitals where the street has no ending).
 _STREET_TAIL = re.compile(
@@ -92,6 +109,9 @@ SHORT_DATE = re.compile(r"(?<![\w/.-])(\d{1,2})([-/.])(\d{1,2})\2'?(\d{2})(?![\w
 BIRTH_CONTEXT = re.compile(
     r"(geboren|geb\.?|geboortedatum|verjaardag|jarig)\W{0,3}(?:op\W{0,3})?$", re.I
 )
+# A line of a form that is about a birth date: "Geboortedatum vader: 1985-02-17",
+# "Geboortedatum moeder (voor de GGD): 6 okt. 1988".
+BIRTH_LINE = re.compile(r"[\W_]{0,4}(?:geboortedatum|geboren|geb\b)", re.I)
 # A date after these words is when something started or ends, not a birthday.
 NOT_BIRTH_CONTEXT = re.compile(
     r"\b(?:sinds|vanaf|per|tot|t/m|tot en met|wet van|van kracht|in werking)\W{0,3}$", re.I
@@ -102,10 +122,34 @@ SCHOOL_PREFIXES = (
 )  # fmt: skip
 _ABBREVIATED = r"o\.b\.s\.|c\.b\.s\.|k\.b\.s\.|r\.k\.b\.s\.|p\.c\.b\.s\."
 _NAME_PART = r"[A-Z][\w'’-]{0,40}"
-_SCHOOL_PREFIX = "(?i:" + "|".join(SCHOOL_PREFIXES) + r")\b|school\b|(?i:" + _ABBREVIATED + ")"
+_SCHOOL_PREFIX = (
+    "(?i:" + "|".join(SCHOOL_PREFIXES) + r"|vrije school)\b|school\b|(?i:" + _ABBREVIATED + ")"
+)
 SCHOOL = re.compile(
     rf"(?<![\w.])(?=[A-Za-z])(?:{_SCHOOL_PREFIX}){_SPACE}{{1,3}}"
     rf"(?:(?i:de|het|'t){_SPACE}{{1,3}})?{_NAME_PART}(?:{_SPACE}{_NAME_PART})?"
+)
+# Chat-style lower case after an abbreviation or "basisschool": "obs de linde", "basisschool
+# het anker". Only with an article, so "de basisschool moet" or "cbs hebben" is no name.
+_LOWER_PREFIX = r"(?:obs|cbs|pcbs|rkbs|kbs|ibs|sbo|ikc|basisschool|kindcentrum)"
+LOWER_SCHOOL = re.compile(
+    rf"(?<![\w.]){_LOWER_PREFIX}{_SPACE}{{1,3}}(?:de|het|'t){_SPACE}{{1,3}}"
+    r"(?!(?:eerste|tweede|hele|laatste|meeste|andere|volgende|zelfde|komende|vorige)\b)"
+    r"([a-z][a-z'’-]{2,30})\b"
+)
+# A school named without a prefix, known from what is said around it: "groep 8 van De
+# Springplank", "zit op 't Startblok", "de ib'er van De Uiterwaard", "werk op Het Mozaïek",
+# "een overdracht met De Wilgenhoek". The name has an article and a capital.
+SCHOOL_CONTEXT = re.compile(
+    r"(?:\b(?:groep|gr\.?)\s?\d{1,2}\s(?:van|op|bij)"
+    r"|\b(?:zit|zat|zitten|zaten|werk|werkt|werkte|werken|werkten|begint|begon|start|startte"
+    r"|stage|invaller|invalkracht|leerkracht|juf|meester|ingeschreven|aangemeld)"
+    r"(?:\s(?:nu|al|ook|toen|sinds\s\w{1,12}|hier))?\s(?:op)|\bbij\sons\sop"
+    r"|\b(?:ib'?er|ib-er|intern\sbegeleider|directeur|directrice|team|leerkrachten|collega's"
+    r"|school|locatie|schoolleider|overdracht(?:\sgehad)?)\s(?:van|met|op)"
+    r"|\b(?:overgestapt|overgeplaatst|komt|komen|kwam|kwamen)(?:\s(?:nu|al|ook|net))?\svan"
+    r"|\b(?:overgestapt|overgeplaatst)\snaar)"
+    r"\s(?:De|Het|'t|de|het)\s([A-Z][\w'’-]{2,40})(?![\w'’-])"
 )
 # A school written as one word ("de Regenboogschool", "Anne Frankschool"): found from the
 # word "school" at the end of a word, then by walking back over at most three words.
@@ -117,9 +161,21 @@ _AGE_WORD = r"(?:twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertie
 _AGE_BEFORE = "|".join(
     rf"(?<=\b{w} )" for w in ("van", "is", "wordt", "werd", "pas", "bijna", "net", "ben")
 )
+_CHILD_OF = "|".join(
+    rf"(?<=\b{w} van )"
+    for w in ("meisje", "jongen", "jongetje", "kind", "leerling", "kleuter", "zoon", "dochter")
+    + ("broer", "broertje", "zus", "zusje")
+)
 AGE = re.compile(
-    r"\b\d{1,2}\s?jaar\b|\(\d{1,2}\)|(?<=\bvan )\d{1,2}\b(?! (?:jaar|minuten|uur|de|het|\d))"
-    rf"|(?:{_AGE_BEFORE}){_AGE_WORD} jaar(?: oud)?\b|\b{_AGE_WORD} jaar oud\b",
+    r"\b\d{1,2}\s?(?:jaar|jr)\b|\(\d{1,2}\)|(?<=\bvan )\d{1,2}\b(?! (?:jaar|minuten|uur|de|het|\d))"
+    rf"|(?:{_AGE_BEFORE}){_AGE_WORD} jaar(?: oud)?\b|\b{_AGE_WORD} jaar oud\b"
+    # An apposition or a bracket: "Ilias Aarab, acht jaar, gaat ...", "Ahmad (twaalf jaar)",
+    # "Sofiia (zeven)"; "nu negen jaar."
+    rf"|(?<=, ){_AGE_WORD} jaar(?=[,.;)])|(?<=\bnu ){_AGE_WORD} jaar(?=[,.;)])"
+    rf"|\({_AGE_WORD}(?: jaar)?\)"
+    # "een meisje van tien", "Nour is elf en ...": the age said without "jaar".
+    rf"|(?:{_CHILD_OF}){_AGE_WORD}\b(?! (?:jaar|maanden|weken|dagen|minuten|uur))"
+    rf"|(?<=\bis ){_AGE_WORD}(?=[,.;]|\s(?:en|geworden)\b)",
     re.IGNORECASE,
 )
 
@@ -215,7 +271,8 @@ def addresses(text: str):
             continue
         before = text[max(0, m.start() - 40) : m.start()]
         context = _ADDRESS_CONTEXT.search(before) is not None
-        if street and (word[0].isupper() or context or _STREET_TAIL.match(text, m.end())):
+        tail = _STREET_TAIL.match(text, m.end()) or _TOWN_TAIL.match(text, m.end())
+        if street and (word[0].isupper() or context or tail):
             start = m.start()
             if word[0].isupper():  # "Van Goghlaan 3a", "Oude Schoolstraat 12"
                 start = _strip_sentence_words(text, words_before(text, start), m.end())
@@ -223,6 +280,14 @@ def addresses(text: str):
         elif other and (context or _capital_tail(text, m.end())):
             # "Akkerwinde 23, 9202RN" or "woont op Akkerwinde 23": no street ending needed.
             yield m.start(), m.end()
+
+
+def _birth_line(text: str, start: int) -> bool:
+    """Is the date at start on a line (at most 80 characters before it) about a birth date?"""
+    line_start = text.rfind("\n", max(0, start - 80), start) + 1
+    if line_start == 0 and start > 80:
+        return False  # the line began too long ago
+    return BIRTH_LINE.match(text, line_start, start) is not None
 
 
 def dates(text: str):
@@ -239,7 +304,7 @@ def dates(text: str):
         if not (1 <= day <= 31 and 1 <= month <= 12):
             continue
         before = text[max(0, m.start() - 30) : m.start()]
-        birth = BIRTH_CONTEXT.search(before) is not None
+        birth = BIRTH_CONTEXT.search(before) is not None or _birth_line(text, m.start())
         # A date in the birth years of primary-school pupils is most likely a birth date,
         # unless it says when something began ("sinds 1 augustus 2014").
         likely = this_year - 14 <= year <= this_year - 3 and not NOT_BIRTH_CONTEXT.search(before)
@@ -247,7 +312,8 @@ def dates(text: str):
     for m in SHORT_DATE.finditer(text):
         day, month = int(m.group(1)), int(m.group(3))
         if 1 <= day <= 31 and 1 <= month <= 12:
-            birth = BIRTH_CONTEXT.search(text[max(0, m.start() - 30) : m.start()]) is not None
+            before = text[max(0, m.start() - 30) : m.start()]
+            birth = BIRTH_CONTEXT.search(before) is not None or _birth_line(text, m.start())
             yield m.start(), m.end(), birth
 
 
@@ -265,12 +331,23 @@ def schools(text: str):
         while k > 0 and end - k <= 46 and not text[k - 1].isspace() and text[k - 1] not in '("':
             k -= 1
         word = text[k:end]
-        if not word[:1].isupper() or not word.isalpha() or word.lower() in generic:
+        plain = word.replace("-", "")  # "Willem-Alexanderschool"
+        if not word[:1].isupper() or not plain.isalpha() or word.lower() in generic:
             continue
         # Capitalised words before it belong to the name ("Pieter Bruegelschool"); so does a
         # capitalised article ("De Eikenhofschool"), not a sentence word ("Bij").
         start = words_before(text, k, limit=2)
         yield _strip_sentence_words(text, start, end, keep_articles=True), end
+    for m in LOWER_SCHOOL.finditer(text):
+        if m.group(1) not in words.not_names():
+            yield m.start(), m.end()
+    for m in SCHOOL_CONTEXT.finditer(text):
+        name = m.group(1)
+        if name.lower() in words.not_names() or _acronym(name) or name.endswith("school"):
+            continue  # "...school" is found above, as one word
+        article = m.group().split()[-2]
+        # A capitalised article is part of the name ("De Springplank"), "de" is not.
+        yield m.start(1) - (len(article) + 1 if article[0].isupper() else 0), m.end()
 
 
 @lru_cache(maxsize=64)

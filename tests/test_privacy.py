@@ -99,6 +99,32 @@ SCHOOLS = ["Basisschool De Regenboog", "SBO De Uiterwaard"]
         # A lower-case street with a postcode after it, an address after "adres <who>:".
         ("adres pleeggezin: schoolstraat 21, 7941bn meppel", "address", "schoolstraat 21"),
         ("Adres moeder: dorpsweg 4a", "address", "dorpsweg 4a"),
+        # Schools known from what is said around them, in chat-style lower case, with a hyphen.
+        ("Ze zit in groep 7 van De Kameleon.", "school", "De Kameleon"),
+        ("Mijn neef werkt op het Vogelnest als invaller.", "school", "Vogelnest"),
+        ("De ib'er van De Zandloper belde.", "school", "De Zandloper"),
+        ("wie kent cbs de klimboom?", "school", "cbs de klimboom"),
+        ("Hij kwam van de Koningin-Julianaschool.", "school", "Koningin-Julianaschool"),
+        ("Ik zat vroeger op Vrije School Parcival.", "school", "Vrije School Parcival"),
+        # Ages in appositions, brackets and without "jaar", once a school is named.
+        ("Timo Bakker, negen jaar, zit op De Kameleon.", "age", "negen jaar"),
+        ("Lotte (acht) zit op De Kameleon.", "age", "(acht)"),
+        ("Ze zit op De Kameleon, een meisje van elf dat stottert.", "age", "elf"),
+        ("Esmee is tien, ze zit op De Kameleon.", "age", "tien"),
+        # A birth date on a form's line about it, also a parent's and with a short year.
+        ("Geboortedatum moeder: 1990-04-21", "birthdate", "1990-04-21"),
+        ("Geboortedatum Wout (zie dossier): 4/5/16", "birthdate", "4/5/16"),
+        ("Geboren (vader): 3 mrt. 1987", "birthdate", "3 mrt. 1987"),
+        # Area codes in brackets, postcodes in lower case before a town, "-A" house numbers.
+        ("Bel haar op (0592) 34 56 78.", "phone", "(0592) 34 56 78"),
+        ("Woonplaats: 7822 hk Emmen", "postcode", "7822 hk"),
+        ("Adres: Hoofddiep 12-B, Emmen", "address", "Hoofddiep 12-B"),
+        ("ze wonen op de kanaalweg 8 in Assen", "address", "kanaalweg 8"),
+        # Names: after a form label, after "moeder van", two unknown words, a title in lower
+        # case that is no word, "dr.", a bracket with family, named again without evidence.
+        ("Naam leerling: Bohdan Tkachenko", "name", "Bohdan Tkachenko"),
+        ("De vader van Taras belt morgen.", "name", "Taras"),
+        ("Wij maken ons zorgen om Bohdan Hrytsenko sinds de zomer.", "name", "Bohdan Hrytsenko"),
     ],
 )
 def test_finds_personal_data(text, kind, found):
@@ -173,6 +199,13 @@ def test_finds_personal_data(text, kind, found):
         "Accare heeft een wachtlijst. Movicolon helpt niet, Buccolam ligt klaar.",
         # "Berg 2024" is a year, no house number.
         "Zomerkamp Berg 2024 was leuk.",
+        # A saying glued to a word, a song in quotes, a title in quotes the sentence calls a
+        # book, a place after "familie in", a year before an abbreviation, a time.
+        "Dat is een Jan met de pet-aanpak. Bij het opruimen zingen we 'Berend Botje'.",
+        "'Mees gaat logeren' is een mooi prentenboek over heimwee.",
+        "Hij logeert bij familie in Zuidlaren.",
+        "Sinds 2024 AI-lessen in groep 8. We gaan naar de Efteling en werken bij de Jumbo.",
+        "Ze speelt Paw Patrol en wil altijd Skye zijn.",
     ],
 )
 def test_clean_texts_raise_no_alarm(text):
@@ -196,6 +229,13 @@ def test_teachers_names_are_names_too():
     ]
     assert privacy.REPLACEMENTS["name"] == "[leerling]"  # a pupil stays "[leerling]"
     assert [f.replacement for f in privacy.scan("Daan slaat.")] == ["[leerling]"]
+
+
+def test_adults_after_titles_in_lower_case_or_abbreviated():
+    # Adults keep "[naam]"; the dot of "dr." ends no sentence; "meneer" + no word is a name.
+    assert privacy.scrub("Huisarts: dr. Brouwer") == "Huisarts: dr. [naam]"
+    assert privacy.scrub("meneer kowalczyk komt om drie uur") == "meneer [naam] komt om drie uur"
+    assert privacy.scan("meester zei dat het goed ging") == []
 
 
 @pytest.mark.parametrize(
@@ -230,6 +270,13 @@ def test_names_next_to_names(text, names):
         ("De tekening van Daan hangt in de gang.", ["Daan"]),
         ("Ik weet niet of het Daan lukt.", ["Daan"]),
         ("De juf van Daan is ziek. Juf van groep 5 ook.", ["Daan"]),
+        # Two names and a plural verb; a bracket with family; a name said again.
+        ("Fleur en Roos pesten een meisje.", ["Fleur", "Roos"]),
+        ("Armando Sordam (oom van Xandro) haalt hem op.", ["Armando Sordam", "Xandro"]),
+        (
+            "Zara Yilmaz en Dilan lopen samen. Dilan (de jongste) huilt.",
+            ["Zara Yilmaz", "Dilan", "Dilan"],
+        ),
     ],
 )
 def test_names_in_context(text, names):
