@@ -107,3 +107,63 @@ def test_passwords_are_hashed_with_scrypt(app):
         row = accounts.user_by_email(get_db(), USERS["teacher"][0])
     assert row["password_hash"].startswith("scrypt:")
     assert "nog-een-lange-zin" not in row["password_hash"]
+
+
+def test_the_plain_login_page_is_rendered_once_and_carries_each_sessions_token(app, auth):
+    # The second visitor gets the kept page, gzipped by splicing, with her own token in all
+    # three places; it decompresses to exactly the page a render gives, and her token works.
+    import gzip
+    import re
+
+    pages, tokens = [], []
+    for _ in range(3):
+        client = app.test_client()
+        response = client.get("/login", headers={"Accept-Encoding": "gzip, br"})
+        assert response.status_code == 200
+        assert "Accept-Encoding" in response.headers["Vary"]
+        html = response.get_data()
+        if response.headers.get("Content-Encoding") == "gzip":
+            html = gzip.decompress(html)
+        elif response.headers.get("Content-Encoding") == "br":
+            import brotli
+
+            html = brotli.decompress(html)
+        html = html.decode()
+        found = set(re.findall(r'(?:content|value)="([\w.-]{40,})"', html))
+        assert len(found) == 1 and html.count(found.pop()) == 3
+        tokens.append(re.search(r'name="csrf-token" content="([^"]+)"', html).group(1))
+        pages.append(html.replace(tokens[-1], "TOKEN"))
+        signed_in = client.post(
+            "/login",
+            data={"email": USERS["teacher"][0], "password": PASSWORD, "csrf_token": tokens[-1]},
+        )
+        assert signed_in.status_code == 302 and signed_in.headers["Location"] == "/"
+    assert len(set(tokens)) == 3 and pages[0] == pages[1] == pages[2]
+    assert "Inloggen" in pages[0]
+
+
+def test_a_login_page_with_a_message_is_not_the_kept_one(client, auth):
+    client.get("/login")  # keeps the plain page
+    auth.login("teacher")
+    response = client.post("/logout", data={"csrf_token": auth.token()}, follow_redirects=True)
+    assert "Je bent uitgelogd." in response.get_data(as_text=True)
+    assert "Je bent uitgelogd." not in client.get("/login").get_data(as_text=True)
+    wrong = auth.login("teacher", password="verkeerd-wachtwoord").get_data(as_text=True)
+    assert "horen niet bij elkaar" in wrong
+    assert "?next=/vragen" in client.get("/login?next=/vragen").get_data(as_text=True)
+
+
+def test_spliced_gzip_is_the_page_with_any_token():
+    import gzip
+    import random
+
+    from portal.web.assets import TokenPage
+
+    rng = random.Random(7)
+    words = ["<p>", "juf", "groep", "klas", "</p>", "\n", "ë", "TOKEN", "a" * 40]
+    for _ in range(50):
+        html = "".join(rng.choice(words) for _ in range(rng.randrange(0, 400)))
+        page = TokenPage(html, "TOKEN")
+        token = "".join(rng.choice("abcdef.-_0123456789") for _ in range(rng.randrange(1, 120)))
+        assert gzip.decompress(page.gzipped(token)).decode() == html.replace("TOKEN", token)
+        assert page.html(token) == html.replace("TOKEN", token)

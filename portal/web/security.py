@@ -51,23 +51,32 @@ def _check_session_age():
     return None
 
 
+HEADERS = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    # Same-origin keeps the Referer for Flask-WTF's HTTPS check, and leaks no URL outside.
+    ("Referrer-Policy", "same-origin"),
+    ("X-Robots-Tag", "noindex, nofollow"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+)
+
+
 def _headers(response):
     h = response.headers
-    h.setdefault("Content-Security-Policy", CSP)
-    h.setdefault("X-Content-Type-Options", "nosniff")
-    h.setdefault("X-Frame-Options", "DENY")
-    # Same-origin keeps the Referer for Flask-WTF's HTTPS check, and leaks no URL outside.
-    h.setdefault("Referrer-Policy", "same-origin")
-    h.setdefault("X-Robots-Tag", "noindex, nofollow")
-    h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    if request.endpoint != "static" and "Cache-Control" not in h:
+    # One look at the names already set, not one scan of the header list per header: this
+    # runs on every response.
+    present = {name.lower() for name in h.keys()}  # noqa: SIM118 - Headers iterate as pairs
+    h.extend([(name, value) for name, value in HEADERS if name.lower() not in present])
+    if request.endpoint != "static" and "cache-control" not in present:
         # Pages hold questions about children: never stored by a proxy, always asked again
         # before a browser shows a copy (back/forward stays fast); logout clears them all.
         h["Cache-Control"] = "private, no-cache"
-        h.setdefault("Vary", "Cookie")
-    if request.is_secure:
-        h.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if "vary" not in present:
+            h["Vary"] = "Cookie"
+    if request.is_secure and "strict-transport-security" not in present:
+        h["Strict-Transport-Security"] = "max-age=31536000"
     return response
 
 
