@@ -62,15 +62,21 @@ def demo_copy(workdir: Path) -> Path:
     return target
 
 
-def start_gunicorn(data_dir: Path, port: int, log: Path) -> subprocess.Popen:
+def start_gunicorn(
+    data_dir: Path, port: int, log: Path, cpu: int | None = None
+) -> subprocess.Popen:
+    """gunicorn with the deploy kit's settings; with ``cpu``, one worker on that CPU only."""
     env = {
         **os.environ,
         "PORTAL_DATA_DIR": str(data_dir),
         "PORTAL_BASE_URL": f"http://127.0.0.1:{port}",
         "HF_HUB_OFFLINE": "1",
     }
+    command = [VENV / "gunicorn", "-c", CONF, "-b", f"127.0.0.1:{port}", "wsgi:app"]
+    if cpu is not None:
+        command = ["taskset", "-c", str(cpu), *command, "--workers", "1"]
     process = subprocess.Popen(
-        [VENV / "gunicorn", "-c", CONF, "-b", f"127.0.0.1:{port}", "wsgi:app"],
+        command,
         cwd=ROOT,
         env=env,
         stdout=log.open("w"),
@@ -108,6 +114,8 @@ function init(args)
   method, body = args[3], args[4]
   wrk.method = method
   if args[1] ~= "" then wrk.headers["Cookie"] = args[1] end
+  -- What Chromium sends: the portal compresses as it would for a teacher's browser.
+  wrk.headers["Accept-Encoding"] = "gzip, deflate, br, zstd"
   if args[5] == "1" then
     wrk.headers["HX-Request"] = "true"
     wrk.headers["X-CSRFToken"] = args[2]
@@ -134,10 +142,12 @@ end
 """
 
 
-def wrk(url: str, connections: int, seconds: int, script: Path, args: list[str]) -> dict:
-    threads = min(2, connections)
+def wrk(url: str, connections: int, seconds: int, script: Path, args: list[str], cpu=None) -> dict:
+    threads = min(2, connections) if cpu is None else 1
+    pin = ["taskset", "-c", str(cpu)] if cpu is not None else []
     out = subprocess.run(
         [
+            *pin,
             *("wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"),
             *("-s", str(script), url, "--", *args),
         ],
@@ -227,6 +237,35 @@ async def typing_scenario(base, cookie, token, teachers: int, seconds: int, wpm:
     }
 
 
+def per_core(data_dir, workdir, script, pages, args, port) -> None:
+    """Requests/s of one core: one worker pinned to CPU 0, wrk pinned to CPU 1.
+
+    On the 2-core machine the runs above share both cores with wrk; this one gives the
+    figure of the target (requests/s per core) without wrk's own work in it.
+    """
+    if (os.cpu_count() or 1) < 2 or not shutil.which("taskset"):
+        print("\nper core: needs two CPUs and taskset (util-linux); skipped")
+        return
+    base = f"http://127.0.0.1:{port}"
+    server = start_gunicorn(data_dir, port, workdir / "gunicorn-one.log", cpu=0)
+    try:
+        cookie, token = login(base)
+        print("\none worker on CPU 0, wrk on CPU 1, 10 connections:")
+        for name in args.per_core.split(","):
+            url, wrk_args = pages[name]
+            url = url.replace(f":{port - 1}", f":{port}")
+            wrk_args = [cookie if wrk_args[0] else "", token, *wrk_args[2:]]
+            r = wrk(url, 10, args.seconds, script, wrk_args, cpu=1)
+            print(
+                f"{name:<12}{r['rps']:>9.1f} req/s per core, p50 {r['p50']:.1f} ms, "
+                f"p95 {r['p95']:.1f} ms, {r['errors'] + r['timeouts']} errors",
+                flush=True,
+            )
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=15, help="per wrk run")
@@ -236,6 +275,9 @@ def main() -> None:
     # Adults type about 35-40 words a minute on a tablet or phone, somewhat more on a laptop.
     parser.add_argument("--wpm", type=int, default=40, help="typing speed of each teacher")
     parser.add_argument("--pages", default="login,home,dossier,suggestion")
+    parser.add_argument(
+        "--per-core", default="login,home", help="pages measured on one pinned core ('' for none)"
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install wrk")
@@ -277,6 +319,8 @@ def main() -> None:
                         + f"{r['errors'] + r['timeouts']:>8}",
                         flush=True,
                     )
+            if args.per_core:
+                per_core(data_dir, workdir, script, pages, args, port + 1)
             if args.teachers:
                 scenario = typing_scenario(
                     base, cookie, token, args.teachers, args.typing_seconds, args.wpm

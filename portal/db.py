@@ -120,6 +120,22 @@ def get_index() -> SearchIndex:
         return index
 
 
+def warm_up(app) -> bool:
+    """Load this process's models and index now, not in its first request's time.
+
+    A gunicorn worker calls this before it serves (deploy/gunicorn.conf.py): otherwise the
+    first teachers after a restart wait seconds, and every request queued behind them too.
+    Returns whether it worked; if not, the first search loads them as before.
+    """
+    try:
+        with app.app_context():
+            get_index().search(get_db().conn, "warm-up", k=1)
+        return True
+    except Exception as exc:  # noqa: BLE001 - never keep a worker from serving pages
+        app.logger.warning("search not warmed up before the first request: %s", exc)
+        return False
+
+
 def configured_index() -> SearchIndex:
     """A search index with the configured model, for ``index rebuild``."""
     app = current_app._get_current_object()

@@ -609,6 +609,20 @@ def test_gunicorn_settings_of_the_kit():
     assert gunicorn_setting("workers") >= 1
     assert 0 < gunicorn_setting("graceful_timeout") <= gunicorn_setting("timeout")
     assert gunicorn_setting("post_fork") == "post_fork"
+    assert gunicorn_setting("post_worker_init") == "post_worker_init"
+
+
+def test_a_worker_loads_the_search_index_before_its_first_request(app):
+    # What the kit's post_worker_init hook calls: after it the index is there, searched once.
+    import runpy
+    from types import SimpleNamespace
+
+    hooks = runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))
+    assert "search_index" not in app.extensions
+    hooks["post_worker_init"](SimpleNamespace(wsgi=app))
+    index = app.extensions["search_index"]
+    with app.app_context():
+        assert index.search(get_db().conn, "Een leerling slaat op het plein", k=3)
 
 
 # ---- gunicorn under kill -9 -----------------------------------------------------------------
