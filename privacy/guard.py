@@ -100,10 +100,16 @@ def _detect(text: str, schools) -> list[Finding]:
     for start, end, birth in patterns.dates(text):
         if birth:
             add("birthdate", start, end)
-    for start, end in patterns.schools(text):
+    named = list(patterns.schools(text)) + patterns.region_schools(text, schools)
+    for start, end in named:
         add("school", start, end)
-    for start, end in patterns.region_schools(text, schools):
+    # A school named once in full is the same school where its name comes again alone:
+    # "OBS Westerkim ... Op Westerkim zit ...".
+    again = tuple(sorted({text[start:end] for start, end in named})[:20])
+    for start, end in patterns.region_schools(text, again):
         add("school", start, end)
+    for kind, start, end in patterns.table_cells(text):
+        add(kind, start, end)
     names.find_names(text, add)
     return found
 
@@ -113,10 +119,15 @@ def _ages(text: str, found: list[Finding]) -> list[Finding]:
     # De Regenboog"); with only a group number it is what every question says.
     if not any(f.kind == "school" for f in found):
         return []
-    return [
+    ages = [
         Finding("age", m.start(), m.end(), m.group(), REPLACEMENTS["age"])
         for m in patterns.AGE.finditer(text)
     ]
+    # A number right after a name: "Gerben, 12, die ...", "(Boaz, 7)", "Lucas Meijer, 10)".
+    for f in found:
+        if f.kind == "name" and (m := patterns.AGE_AFTER_NAME.match(text, f.end)):
+            ages.append(Finding("age", m.start(1), m.end(1), m.group(1), REPLACEMENTS["age"]))
+    return ages
 
 
 def _resolve(text: str, found: list[Finding]) -> list[Finding]:

@@ -11,15 +11,17 @@ from . import words
 from .patterns import WORD, words_before
 
 # Names after these words are adults (teachers; parents addressed formally): "juf [naam]".
-ADULT_TITLES = frozenset({"juf", "meester", "meneer", "mevrouw", "mw", "dhr", "mr", "dr", "dokter"})
+ADULT_TITLES = frozenset(
+    {"juf", "meester", "meneer", "mevrouw", "mw", "mevr", "dhr", "mr", "dr", "dokter", "heer"}
+)
 ADULT_REPLACEMENT = "[naam]"
-ABBREVIATED_TITLES = frozenset({"dr", "mw", "dhr", "mr", "fam"})
+ABBREVIATED_TITLES = frozenset({"dr", "mw", "mevr", "dhr", "mr", "fam"})
 PRONOUNS = frozenset(
     {"ik", "jij", "je", "u", "hij", "zij", "ze", "we", "wij", "jullie", "er", "het", "dat"}
 )
 # A bracket right after a word with an age, a group or a birth date: "Roos (9)", "Bo (groep 3)".
 BRACKET = re.compile(
-    r"\s{0,2}\(\s?(?:\d{1,2}(?:\s?(?:jaar|jr\.?))?\s?[),;]|groep\b|gr\.|geb\b|geb\.|geboren\b|bsn\b"
+    r"\s{0,2}\(\s?(?:\d{1,2}(?:\s?(?:jaar|jr\.?))?\s?[),;]|groep\b|gr\.|gr\s?\d|geb\b|geb\.|geboren\b|bsn\b"
     # "Sofiia (zeven)", "Armando Sordam (oom van Djaimy)", "Winta (de jongste)".
     r"|(?:twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf)(?:\sjaar)?\s?[),;]"
     r"|(?:oom|tante|moeder|vader|broer|zus|opa|oma|neef|nicht|stiefvader|stiefmoeder)\s(?:van|uit)\b"
@@ -38,14 +40,18 @@ CITATION = re.compile(r",\s?[A-Z]\.(?:\s?[A-Z]\.){0,4}[,\s]")
 PRONOUN_AFTER = re.compile(r",\s?(?:hij|zij|ze)\s", re.IGNORECASE)
 # "Xandro uit groep 6", "Xandro, 8 jaar,": a group or an age right after a word, no bracket.
 GROUP_AFTER = re.compile(
-    r"(?:\s{1,2}(?:uit|in|van)|,)\s{1,2}(?:groep|gr\.?)\s?\d|,\s?\d{1,2}\s?(?:jaar|jr)\b",
+    r"(?:\s{1,2}(?:uit|in|van)|,)\s{1,2}(?:groep|gr\.?)\s?\d|,\s?\d{1,2}\s?(?:jaar|jr)\b"
+    # "Emir Hodžić, 6, komt ...", "Max, een jongen van zeven jaar, ..."
+    r"|,\s?\d{1,2}\s?[,)]|,\s(?:een|mijn|onze)\s(?:jongen|meisje|leerling|kleuter|zoon|dochter|kind)\b",
     re.IGNORECASE,
 )
 # A form's line that names a person: "Naam kind: Oleksandr Bondarenko", "Contactpersoon:
 # Iryna Bondarenko, +31 6 ...". What follows the label up to the end of the name is a name.
 FORM_LABEL = re.compile(
-    r"(?im)^[ \t*•-]{0,4}(?:naam(?:[ \t](?:van[ \t](?:het|de)[ \t])?[a-z]{2,12})?"
-    r"|contactpersoon|leerling|kind|moeder|vader|verzorger|ouder|ouders|voogd|broer|zus|mentor|leerkracht"
+    r"(?im)^[ \t*•-]{0,4}(?:(?:roep|voor|achter|meisjes|geboorte)?naam"
+    r"(?:[ \t](?:van[ \t](?:het|de)[ \t])?[a-z0-9]{1,12}){0,2}"
+    r"|contactpersoon(?:[ \t][a-z]{2,12})?|leerling|kind|moeder|vader|verzorger|ouder|ouders"
+    r"|voogd|broer|zus|mentor|leerkracht"
     r"|groepsleerkracht|ib'?er|ib-er|intern[ \t]begeleider|huisarts|contact|aanvrager)"
     r"[ \t]{0,3}:[ \t]{0,3}(?=[A-Z])"
 )
@@ -63,6 +69,10 @@ SURNAME_TITLES = ADULT_TITLES | {"familie", "fam", "gezin"}
 # "het" only after a preposition ("naar het Sophia"), since "omdat het Daan lukt" is Daan.
 PLACE_ARTICLES = frozenset({"de"})
 PLACE_PREPOSITIONS = frozenset({"aan", "bij", "in", "naar", "naast", "op", "uit", "vanuit", "voor"})
+# Words that give a name: after a toy or a pet ("onze klassenpop heet Pompom") no person's.
+NAMING = frozenset({"heet", "heette", "genaamd", "noemen", "noemden"})
+# After these a capitalised word is a place, even one that is also a name ("uit India").
+PLACE_ONLY = frozenset({"in", "uit", "vanuit", "te"})
 POSSESSIVES = frozenset({"zijn", "haar", "z'n", "d'r"})
 # Words that end like a verb form ("met" like "zet") but are none.
 NOT_VERBS = frozenset(
@@ -158,6 +168,12 @@ def _starts_with_letter(line: str) -> bool:
 
 
 @cache
+def _all_first_names() -> frozenset[str]:
+    """Both first-name lists in one set (made once: a union per word would cost 14,000)."""
+    return words.first_names() | words.extra_first_names()
+
+
+@cache
 def _not_name_phrases() -> re.Pattern:
     return _phrases(words.not_name_phrases())
 
@@ -231,17 +247,32 @@ def find_names(text: str, add) -> None:
             continue
         after_trigger = prev in words.name_triggers() or prev in ADULT_TITLES
         next_word = lows[i + 1] if i + 1 < len(tokens) else ""
-        after_name = prev == "en" and (i - 2) in ends
+        after_name = (
+            prev == "en" and (i - 2) in ends and _only_space_between(text, tokens[i - 1], tok)
+        )
+        # "een jongen uit India", "in Assen (groep 7)": a place, also when it is a name.
+        at_place = prev in PLACE_ONLY and _only_space_between(text, tokens[i - 1], tok)
 
-        def bracket(tok=tok):
+        def bracket(tok=tok, at_place=at_place):
+            if at_place:
+                return False
             return "(" in text[tok.end() : tok.end() + 3] and BRACKET.match(text, tok.end())
 
         def group_after(tok=tok):
             return GROUP_AFTER.match(text, tok.end()) is not None
 
-        def family_next(raw=raw, next_word=next_word):
+        def family_next(raw=raw, next_word=next_word, i=i, capital=capital, low=low):
             possessive = raw[-1:] in "'’" or raw[-2:] in ("'s", "’s")
-            return possessive and next_word in words.family_words()
+            if possessive and next_word in words.family_words():
+                return True
+            # "Amber haar vader", "Sevda d'r moeder", "dmytro zn moeder"
+            return (
+                next_word in POSSESSIVES | {"zn", "d"}
+                and i + 2 < len(tokens)
+                and lows[i + 2] in words.family_words()
+                and _only_space_between(text, tokens[i], tokens[i + 1])
+                and (capital or low not in tricky)  # "opgehaald door zijn oom"
+            )
 
         def before_name(i=i, next_word=next_word):
             return next_word == "en" and _is_plain_name(tokens, i + 2)
@@ -253,6 +284,10 @@ def find_names(text: str, add) -> None:
             is_name = False
         elif prev in words.not_person_triggers():
             is_name = False  # "de knuffel Tim", "onze hamster Max", "schrijver Paul Biegel"
+        elif (prev in NAMING or (prev in ("dat", "die") and next_word in NAMING)) and (
+            set(lows[max(0, i - 5) : i - 1]) & words.not_person_triggers()
+        ):
+            is_name = False  # "Onze klassenpop heet Pompom", "een schaap dat Saartje heet"
         elif low in words.verb_names() and (prev in PRONOUNS or next_word in PRONOUNS):
             is_name = False  # "Ik ben (groep 6) nieuw", "Ben jij ook ...": the verb
         elif capital and CITATION.match(text, tok.end()):
@@ -275,7 +310,17 @@ def find_names(text: str, add) -> None:
                 or family_next()
                 or _followed_by_surname(tokens, lows, i)
                 or _unknown_surname_then_verb(text, tokens, lows, i)
-                or (verb and prev not in words.articles())
+                # "wat fleur krijgt" is the word; "mees gooit" at a sentence start the name.
+                or (
+                    verb
+                    and prev not in words.articles()
+                    and (
+                        capital
+                        or low not in tricky
+                        or prev in words.name_triggers()
+                        or sentence_start(text, tok.start())
+                    )
+                )
                 or before_name()
                 or (after_name and capital)
                 or PRONOUN_AFTER.match(text, tok.end()) is not None
@@ -283,7 +328,8 @@ def find_names(text: str, add) -> None:
                 or (capital and (of_person(i) or tok.start() in form_starts))
                 or _pair_then_plural_verb(text, tokens, lows, i)
             )
-            is_name = bool(evidence) or (capital and not sentence_start(text, tok.start()))
+            mid_sentence = capital and not sentence_start(text, tok.start())
+            is_name = (bool(evidence) or mid_sentence) and not (at_place and low not in known)
         else:
             # An unknown capitalised word is a name after a trigger ("mijn leerling Xandro"),
             # before a bracket with an age or group, with a possessive before "moeder", or
@@ -304,6 +350,8 @@ def find_names(text: str, add) -> None:
                 or _unknown_subject(text, tokens, lows, i)
                 or _inverted_subject(text, tokens, lows, i)
                 or lower_title
+                or (after_trigger and text[tokens[i - 1].end() : tok.start()].strip() == "(")
+                or (_comma_then_name(text, tokens, i) and _not_a_word(word))
                 or (low not in not_names and not _acronym(word) and tok.start() in form_starts)
                 or (of_person(i) and _looks_like_name(word) and _not_a_word(word))
                 or _two_unknown_words(text, tokens, lows, i)
@@ -365,11 +413,8 @@ def _surname_after_title(tokens, lows, i, prev, capital) -> bool:
     if sentence_start(tokens[i].string, tokens[i].start()):
         return False  # "... een jongen. De Kanjers": the trigger ends the sentence before
     following = lows[i + 1] if i + 1 < len(tokens) else ""
-    if (
-        lows[i] in PREPOSITION_PARTICLES
-        and following not in SURNAME_PARTICLES
-        and not _is_surname(following)
-    ):
+    lower_particle = following in SURNAME_PARTICLES and tokens[i + 1].group()[:1].islower()
+    if lows[i] in PREPOSITION_PARTICLES and not lower_particle and not _is_surname(following):
         return False  # "bij familie in Klazienaveen" is a place; "familie in 't Veld" a name
     j = i + 1
     while j < len(tokens) and j - i < MAX_PARTICLES and lows[j] in words.tussenvoegsels():
@@ -512,13 +557,21 @@ def _infinitives(stem: str) -> list[str]:
     return found
 
 
+def _comma_then_name(text, tokens, i) -> bool:
+    """ "welkom: Noëlla, Ruben en Zainab": a word in a list right before a plain first name."""
+    j = i + 1
+    if j >= len(tokens) or text[tokens[i].end() : tokens[j].start()] != ", ":
+        return False
+    return _is_plain_name(tokens, j) and tokens[j].group()[:1].isupper()
+
+
 def _first_name_before(text, tokens, lows, i, ends) -> bool:
     """Is token i a surname right after a capitalised first name that is not yet a name?"""
     if not i or (i - 1) in ends or not _adjacent(tokens, i):
         return False
     word = tokens[i - 1].group()
     low = lows[i - 1]
-    names = words.first_names() | words.extra_first_names()
+    names = _all_first_names()
     return word[:1].isupper() and low in names and low not in words.not_names()
 
 
@@ -558,7 +611,7 @@ def _pair_then_plural_verb(text, tokens, lows, i) -> bool:
     j = i + 2
     if j >= len(tokens) or lows[i + 1] != "en" or not tokens[j].group()[:1].isupper():
         return False
-    names = words.first_names() | words.extra_first_names()
+    names = _all_first_names()
     if lows[j] not in names or lows[j] in words.not_names():
         return False
     k = j + 1
@@ -634,7 +687,7 @@ def _masked(text: str) -> set[int]:
     if characters:
         found = list(WORD.finditer(text))
         for n, w in enumerate(found):
-            character = w.group().lower() in characters and w.group()[:1].isupper()
+            character = w.group().lower().strip("'’") in characters and w.group()[:1].isupper()
             if character and not _a_person(text, found, n, characters):
                 masked.add(w.start())
     return masked
@@ -673,6 +726,8 @@ def _is_plain_name(tokens, j) -> bool:
 def _adjacent(tokens, j) -> bool:
     """Is token j one space (or " '" before "'t") after token j - 1?"""
     gap = tokens[j].start() - tokens[j - 1].end()
+    if gap == 1 and tokens[j].string[tokens[j].start() - 1] in "\n\r\t":
+        return False  # "Naam: Wei Chen\nGeboortedatum:": a new line, a new field
     return gap <= 1 or (gap == 2 and tokens[j].string[tokens[j].start() - 1] in "'’")
 
 

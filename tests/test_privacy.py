@@ -125,6 +125,14 @@ SCHOOLS = ["Basisschool De Regenboog", "SBO De Uiterwaard"]
         ("Naam leerling: Bohdan Tkachenko", "name", "Bohdan Tkachenko"),
         ("De vader van Taras belt morgen.", "name", "Taras"),
         ("Wij maken ons zorgen om Bohdan Hrytsenko sinds de zomer.", "name", "Bohdan Hrytsenko"),
+        # A form's school line, a school named again without its prefix, after "bij De".
+        ("Vorige school: GBS De Wingerd (Urk)", "school", "GBS De Wingerd"),
+        ("Ik haal hem altijd op bij De Vuurtoren.", "school", "De Vuurtoren"),
+        ("Op 't Kompasje (groep 3) gaat het goed.", "school", "'t Kompasje"),
+        # A number after a name, a form's age field; a parent in brackets, with a possessive.
+        ("Op De Kameleon zit Noud, 8, in groep 5.", "age", "8"),
+        ("School: De Kameleon\nLeeftijd: 9", "age", "9"),
+        ("Moeder (Ayşe) belde vanochtend.", "name", "Ayşe"),
     ],
 )
 def test_finds_personal_data(text, kind, found):
@@ -206,6 +214,11 @@ def test_finds_personal_data(text, kind, found):
         "Hij logeert bij familie in Zuidlaren.",
         "Sinds 2024 AI-lessen in groep 8. We gaan naar de Efteling en werken bij de Jumbo.",
         "Ze speelt Paw Patrol en wil altijd Skye zijn.",
+        # A toy's name, the people of a feast's story, a programme, a place after "uit".
+        "Onze klassenpop heet Pompie en zit elke ochtend in de kring.",
+        "In het kerstverhaal spelen de kleuters Maria en Jozef, en een engel.",
+        "We kijken afleveringen van De Fabeltjeskrant. Een jongen uit India kijkt mee.",
+        "Versie 2 van het protocol is van 14-03-2024.",
     ],
 )
 def test_clean_texts_raise_no_alarm(text):
@@ -231,9 +244,35 @@ def test_teachers_names_are_names_too():
     assert [f.replacement for f in privacy.scan("Daan slaat.")] == ["[leerling]"]
 
 
+def test_a_pasted_table_and_a_form_keep_their_fields_apart():
+    table = "Nr;Achternaam;Voornaam;Geb.datum\n1;Bakker;Fenna;03-04-2016\n2;Osei;Kwabena;1-9-2015"
+    assert [(f.kind, f.text) for f in privacy.scan(table)] == [
+        ("name", "Bakker"),
+        ("name", "Fenna"),
+        ("birthdate", "03-04-2016"),
+        ("name", "Osei"),
+        ("name", "Kwabena"),
+        ("birthdate", "1-9-2015"),
+    ]
+    form = "Naam: Wei Chen\nGeboortedatum: 12-08-1986"
+    assert [(f.kind, f.text) for f in privacy.scan(form)] == [
+        ("name", "Wei Chen"),
+        ("birthdate", "12-08-1986"),
+    ]
+
+
+def test_a_school_named_once_in_full_is_found_again_alone():
+    text = "Ik werk op OBS Zonnedauw in Emmen. Op Zonnedauw zit een jongen die bijt."
+    assert [f.text for f in privacy.scan(text) if f.kind == "school"] == [
+        "OBS Zonnedauw",
+        "Zonnedauw",
+    ]
+
+
 def test_adults_after_titles_in_lower_case_or_abbreviated():
     # Adults keep "[naam]"; the dot of "dr." ends no sentence; "meneer" + no word is a name.
     assert privacy.scrub("Huisarts: dr. Brouwer") == "Huisarts: dr. [naam]"
+    assert privacy.scrub("mevr. Dijkhuis belde.") == "mevr. [naam] belde."
     assert privacy.scrub("meneer kowalczyk komt om drie uur") == "meneer [naam] komt om drie uur"
     assert privacy.scan("meester zei dat het goed ging") == []
 
