@@ -3,6 +3,7 @@
 import pytest
 
 from .browsing import BROWSER, login, logout, shot
+from .helpers import PASSWORD, USERS
 
 pytestmark = BROWSER
 
@@ -123,3 +124,23 @@ def test_ask_page_works_without_javascript(live_server, browser):
     page.locator("#suggestions button.helped").first.click()
     page.wait_for_selector("text=Fijn dat dit je verder helpt")
     context.close()
+
+
+@pytest.mark.parametrize("size", [{"width": 360, "height": 640}, {"width": 1280, "height": 800}])
+def test_the_kept_login_page_arrives_gzipped_and_works(live_server, browser, size):
+    # The second visit gets the page rendered once, its gzip spliced around her own token
+    # (portal/web/assets.py TokenPage): Chromium must show it whole and log her in with it.
+    for javascript in (True, False):
+        context = browser.new_context(java_script_enabled=javascript, viewport=size)
+        page = context.new_page()
+        page.goto(f"{live_server}/login")
+        response = page.goto(f"{live_server}/login")
+        assert response.headers.get("content-encoding") == "gzip"
+        assert page.locator("h1").inner_text() == "Inloggen"
+        assert page.locator("footer").is_visible()
+        shot(page, f"{size['width']}x{size['height']}-{'js' if javascript else 'nojs'}-login")
+        page.fill("#email", USERS["teacher"][0])
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{live_server}/")
+        context.close()
