@@ -261,10 +261,11 @@ def find_names(text: str, add) -> None:
         def group_after(tok=tok):
             return GROUP_AFTER.match(text, tok.end()) is not None
 
-        def family_next(raw=raw, next_word=next_word, i=i, capital=capital, low=low):
+        def family_next(raw=raw, next_word=next_word):
             possessive = raw[-1:] in "'’" or raw[-2:] in ("'s", "’s")
-            if possessive and next_word in words.family_words():
-                return True
+            return possessive and next_word in words.family_words()
+
+        def possessive_family(next_word=next_word, i=i, capital=capital, low=low):
             # "Amber haar vader", "Sevda d'r moeder", "dmytro zn moeder"
             return (
                 next_word in POSSESSIVES | {"zn", "d"}
@@ -308,6 +309,7 @@ def find_names(text: str, add) -> None:
                 or bracket()
                 or group_after()
                 or family_next()
+                or possessive_family()
                 or _followed_by_surname(tokens, lows, i)
                 or _unknown_surname_then_verb(text, tokens, lows, i)
                 # "wat fleur krijgt" is the word; "mees gooit" at a sentence start the name.
@@ -346,7 +348,10 @@ def find_names(text: str, add) -> None:
                     )
                 )
                 or ((before_name() or after_name) and low not in words.articles())
-                or ((group_after() or _with_family(lows, i)) and _not_a_word(word))
+                or (
+                    (group_after() or _with_family(lows, i) or possessive_family())
+                    and _not_a_word(word)
+                )
                 or _unknown_subject(text, tokens, lows, i)
                 or _inverted_subject(text, tokens, lows, i)
                 or lower_title

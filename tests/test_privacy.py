@@ -445,7 +445,7 @@ LABELLED_SCHOOLS = [
 # tuned on: the targets below are not asserted on them. Earlier held-out sets (heldout to
 # heldout-4) were each measured once and are development sets since. heldout-5 was written
 # by a helper that saw neither the guard, its lists nor any other set.
-FROZEN = {"heldout-5"}
+FROZEN = {"heldout-6"}
 
 
 def labelled_sets(frozen=False):
