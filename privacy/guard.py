@@ -89,10 +89,7 @@ def _detect(text: str, schools) -> list[Finding]:
         if (
             letters.isupper()
             or m.group()[-3] != " "
-            or (
-                letters not in patterns.TWO_LETTER_WORDS
-                and patterns.TOWN_AFTER.match(text, m.end())
-            )
+            or (patterns.lower_postcode(m.group()) and patterns.TOWN_AFTER.match(text, m.end()))
         ):
             add("postcode", m.start(), m.end())
     for start, end in patterns.addresses(text):
@@ -106,7 +103,7 @@ def _detect(text: str, schools) -> list[Finding]:
     # A school named once in full is the same school where its name comes again alone:
     # "OBS Westerkim ... Op Westerkim zit ...".
     again = tuple(sorted({text[start:end] for start, end in named})[:20])
-    for start, end in patterns.region_schools(text, again):
+    for start, end in patterns.schools_again(text, again):
         add("school", start, end)
     for kind, start, end in patterns.table_cells(text):
         add(kind, start, end)
@@ -126,7 +123,8 @@ def _ages(text: str, found: list[Finding]) -> list[Finding]:
     # A number right after a name: "Gerben, 12, die ...", "(Boaz, 7)", "Lucas Meijer, 10)".
     for f in found:
         if f.kind == "name" and (m := patterns.AGE_AFTER_NAME.match(text, f.end)):
-            ages.append(Finding("age", m.start(1), m.end(1), m.group(1), REPLACEMENTS["age"]))
+            n = 1 if m.group(1) else 2  # "Gerben, 12," or "Nour is elf"
+            ages.append(Finding("age", m.start(n), m.end(n), m.group(n), REPLACEMENTS["age"]))
     return ages
 
 

@@ -357,7 +357,13 @@ def find_names(text: str, add) -> None:
                 or lower_title
                 or (after_trigger and text[tokens[i - 1].end() : tok.start()].strip() == "(")
                 or (_comma_then_name(text, tokens, i) and _not_a_word(word))
-                or (low not in not_names and not _acronym(word) and tok.start() in form_starts)
+                or (
+                    low not in not_names
+                    and not _acronym(word)
+                    and tok.start() in form_starts
+                    # "Vader: Onbekend", "Moeder: Gescheiden"; "Naam: Wei Chen" has a surname
+                    and (_not_a_word(word) or _unknown_next(tokens, i))
+                )
                 or (of_person(i) and _looks_like_name(word) and _not_a_word(word))
                 or _two_unknown_words(text, tokens, lows, i)
             )
@@ -451,8 +457,8 @@ def _not_a_word(word: str) -> bool:
     from .lexicon import is_dutch_word  # loads the word list on first use
 
     low = word.lower()
-    if is_dutch_word(low):
-        return False
+    if len(low) > 30 or is_dutch_word(low):
+        return False  # no name is that long; splitting it would cost its length squared
     head, _, tail = word.partition("-")
     if tail and is_dutch_word(tail.lower()) and (_acronym(head) or is_dutch_word(head.lower())):
         return False  # "AI-lessen", "gym-les": a compound with a hyphen
@@ -560,6 +566,15 @@ def _infinitives(stem: str) -> list[str]:
     elif stem[-2] in "aeiou" and last not in "aeiouwy" and stem[-3:-2] not in tuple("aeiou"):
         found.append(stem + last + "en")  # "ren" → "rennen"
     return found
+
+
+def _unknown_next(tokens, i) -> bool:
+    """Is token i followed by a capitalised word that is no Dutch word ("Wei Chen")?"""
+    j = i + 1
+    if j >= len(tokens) or not _adjacent(tokens, j):
+        return False
+    word = tokens[j].group()
+    return word[:1].isupper() and not _acronym(word) and _not_a_word(word)
 
 
 def _comma_then_name(text, tokens, i) -> bool:

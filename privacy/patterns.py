@@ -204,15 +204,23 @@ AGE = re.compile(
     rf"|\({_AGE_WORD}(?: jaar)?\)"
     # "een meisje van tien", "Nour is elf en ...": the age said without "jaar".
     rf"|(?:{_CHILD_OF}){_AGE_WORD}\b(?! (?:jaar|maanden|weken|dagen|minuten|uur))"
+    # "Nour is elf en ...", "Hij is 10 en heeft ADHD" (a number only before "en" or "jaar":
+    # "het cijfer is 7," is no age).
     rf"|(?:(?<=\bis )|(?<=\bis pas )|(?<=\bis bijna )|(?<=\bis net ))"
-    rf"(?:{_AGE_WORD}|\d{{1,2}})(?=[,.;]|\s(?:en|geworden)\b)"
+    rf"(?:{_AGE_WORD}(?=[,.;!]|\s(?:en|geworden)\b)|\d{{1,2}}(?=\s(?:en|jaar|geworden)\b))"
     # A form's field: "Leeftijd: 8", "leeftijd 10"; "(10, CBS De Akkerwinde)".
-    r"|(?:(?<=leeftijd: )|(?<=leeftijd:)|(?<=leeftijd ))\d{1,2}\b|(?<=\()\d{1,2}(?=,))",
+    r"|(?:(?<=leeftijd: )|(?<=leeftijd:)|(?<=leeftijd ))\d{1,2}\b|(?<=\()\d{1,2}(?=, ?[A-Z]))",
     re.IGNORECASE,
 )
 
 
-AGE_AFTER_NAME = re.compile(r",[ \t]?(\d{1,2}(?:[ \t]?(?:jaar|jr\.?))?)(?=[ \t]?[,)])")
+# Right after a name: "Gerben, 12, die ...", "(Boaz, 7)"; "Nour is elf en", "Daan is pas 9!".
+AGE_AFTER_NAME = re.compile(
+    r",[ \t]?(\d{1,2}(?:[ \t]?(?:jaar|jr\.?))?)(?=[ \t]?[,)])"
+    rf"|[ \t]is[ \t](?:pas[ \t]|bijna[ \t]|net[ \t])?((?:{_AGE_WORD}|\d{{1,2}})(?:[ \t]jaar)?)"
+    r"(?=[,.;!]|[ \t](?:en|geworden)\b)",
+    re.IGNORECASE,
+)
 
 # A pasted table: a header line with column names, then rows with the same separator.
 TABLE_COLUMNS = (
@@ -236,6 +244,7 @@ def table_cells(text: str):
     offset = 0
     for line in text.split("\n"):
         start_of_line, offset = offset, offset + len(line) + 1
+        line = line.rstrip("\r")  # a browser posts a textarea with CRLF
         if len(line) > MAX_TABLE_LINE:
             columns = None
             continue
@@ -245,7 +254,10 @@ def table_cells(text: str):
             for n, cell in enumerate(cells):
                 kind = columns.get(n)
                 value = cell.strip(" \t|")
-                looks = value[:1].isdigit() if kind == "birthdate" else value[:1].isalpha()
+                looks = value[:1].isdigit() if kind == "birthdate" else value[:1].isupper()
+                first = value.split()[0].lower() if value.split() else ""
+                if kind == "name" and (first in GENERIC_CELLS or first in words.not_names()):
+                    looks = False  # "Jongen uit groep 5", "Leerling A": already anonymous
                 if kind and looks:
                     begin = position + cell.find(value)
                     yield kind, begin, begin + len(value)
@@ -265,6 +277,58 @@ def table_cells(text: str):
             if found:
                 columns, separator = found, sep
                 break
+
+
+# Cells and answers that name nobody.
+GENERIC_CELLS = frozenset(
+    {"jongen", "meisje", "leerling", "kind", "kinderen", "moeder", "vader", "ouder", "ouders",
+     "broer", "zus", "oma", "opa", "verzorger", "nvt", "n.v.t.", "onbekend", "geen", "idem"}
+)  # fmt: skip
+NON_ANSWERS = frozenset(
+    {"onbekend", "nvt", "n.v.t.", "geen", "dezelfde", "idem", "zie", "-", "?", "niet", "nog"}
+)  # fmt: skip
+# Places, stages of schooling and institutions written like a school's name.
+NOT_SCHOOLS = frozenset(
+    {"peuterspeelzaal", "kinderdagverblijf", "opvang", "bso", "speciaal", "voortgezet",
+     "bibliotheek", "bovenbouw", "onderbouw", "middenbouw", "toekomst", "efteling", "veluwe",
+     "klokhuis", "facebookgroep", "kinderopvang", "gemeente", "wijkteam", "jeugdzorg"}
+)  # fmt: skip
+
+
+def _dutch_word(low: str) -> bool:
+    from .lexicon import is_dutch_word  # loads the word list on first use
+
+    return is_dutch_word(low)
+
+
+def lower_postcode(found: str) -> bool:
+    """May "9403 kh" (lower case, a space) be a postcode? Not "2019 is" nor "2021 en"."""
+    number, letters = found[:4], found[-2:]
+    if letters in TWO_LETTER_WORDS or _dutch_word(letters):
+        return False
+    return not 1900 <= int(number) <= 2099  # "In 2019 is Daan ...": a year
+
+
+@lru_cache(maxsize=64)
+def _again_pattern(names: tuple[str, ...]) -> re.Pattern | None:
+    # A name found without a prefix may be a word ("Onbekend", "Speciaal"): not again alone.
+    # The part of a name with a prefix ("Westerkim" of "OBS Westerkim") is a school's.
+    variants = {
+        v
+        for name in names
+        for v in school_variants(name)
+        if v != name or " " in v or not _dutch_word(v.lower())
+    }
+    if not variants:
+        return None
+    alternatives = "|".join(re.escape(v) for v in sorted(variants, key=len, reverse=True))
+    return re.compile(r"(?<![\w'’-])(?:" + alternatives + r")(?![\w'’-])")
+
+
+def schools_again(text: str, names) -> list[tuple[int, int]]:
+    """A school the text named once, where its name comes again: in the same capitals."""
+    pattern = _again_pattern(tuple(names))
+    return [(m.start(), m.end()) for m in pattern.finditer(text)] if pattern else []
 
 
 def _acronym(word: str) -> bool:
@@ -380,7 +444,9 @@ def _birth_line(text: str, start: int) -> bool:
     line_start = text.rfind("\n", max(0, start - 80), start) + 1
     if line_start == 0 and start > 80:
         return False  # the line began too long ago
-    return BIRTH_LINE.match(text, line_start, start) is not None
+    label = BIRTH_LINE.match(text, line_start, start)
+    # "Geboren in Syrië, sinds 2022 hier. Intake 05-09-2024": a sentence ends in between.
+    return label is not None and not re.search(r"[.;!?]\s", text[label.end() : start])
 
 
 def dates(text: str):
@@ -437,11 +503,18 @@ def schools(text: str):
             yield m.start(), m.end()
     for m in FORM_SCHOOL.finditer(text):
         value = m.group(1).rstrip(" .-")
+        answer = value.lower().split()[0] if value.split() else ""
+        if answer in NON_ANSWERS:
+            continue  # "Vorige school: Onbekend"
         if value and value.lower() not in words.school_words() and value[:1].isupper():
             yield m.start(1), m.start(1) + len(value)
     for m in SCHOOL_AFTER.finditer(text):
         before = words_before(text, m.start(), limit=1, capital=False)
-        if m.group(2).lower() in words.not_names() or text[before : m.start()].strip() in WORKS:
+        if (
+            m.group(2).lower() in words.not_names()
+            or m.group(2).lower() in NOT_SCHOOLS
+            or text[before : m.start()].strip() in WORKS
+        ):
             continue  # "afleveringen van De Fabeltjeskrant" is a programme
         if m.group().startswith("van") and text[before : m.start()].strip()[:1].isupper():
             continue  # "Sanne van 't Erve": a surname
@@ -459,6 +532,10 @@ def schools(text: str):
         if name.lower() in words.not_names() or _acronym(name) or name.endswith("school"):
             continue  # "...school" is found above, as one word
         article = m.group().split()[-2]
+        if article[0].islower() and _dutch_word(name.lower()):
+            continue  # "van de Bibliotheek", "op het Kinderdagverblijf"
+        if name.lower() in NOT_SCHOOLS:
+            continue
         # A capitalised article is part of the name ("De Springplank"), "de" is not.
         yield m.start(1) - (len(article) + 1 if article[0].isupper() else 0), m.end()
 

@@ -54,7 +54,11 @@ def _start_session(row: dict) -> None:
 # for everyone but its CSRF token: rendered once per process, it then costs putting the
 # token in (and no compression, see TokenPage) instead of a Jinja and WTForms render, which
 # was two thirds of the request. Keyed by the storage warning, the one setting it shows.
-_plain_pages: dict[bool, TokenPage] = {}
+
+
+def _plain_pages() -> dict[bool, TokenPage]:
+    """This app's kept pages (an app of another region in the same process has its own)."""
+    return current_app.extensions.setdefault("plain_login_pages", {})
 
 
 def _plain_request() -> bool:
@@ -63,7 +67,7 @@ def _plain_request() -> bool:
 
 def _plain_page():
     """The plain login page with this session's CSRF token, once it has been rendered."""
-    page = _plain_pages.get(bool(current_app.config.get("STORAGE_PROBLEM")))
+    page = _plain_pages().get(bool(current_app.config.get("STORAGE_PROBLEM")))
     if page is None:
         return None
     token = generate_csrf()
@@ -80,7 +84,7 @@ def _login_page(form, error=None, status=200, carried: str = ""):
     html = render_template("auth/login.html", form=form, error=error, carried=carried)
     if plain and not current_app.debug:
         key = bool(current_app.config.get("STORAGE_PROBLEM"))
-        _plain_pages[key] = TokenPage(html, generate_csrf())
+        _plain_pages()[key] = TokenPage(html, generate_csrf())
     return html, status
 
 

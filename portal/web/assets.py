@@ -111,9 +111,11 @@ class _Sessions(SecureCookieSessionInterface):
 
     def get_signing_serializer(self, app):
         key = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
-        if key not in self._serializers:
-            self._serializers = {key: super().get_signing_serializer(app)}
-        return self._serializers[key]
+        kept = self._serializers
+        if key not in kept:
+            kept = {key: super().get_signing_serializer(app)}
+            self._serializers = kept  # replaced whole: a thread never sees half of it
+        return kept[key]
 
     def save_session(self, app, session, response) -> None:
         if request.endpoint in FILES:
