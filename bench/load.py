@@ -237,7 +237,24 @@ async def typing_scenario(base, cookie, token, teachers: int, seconds: int, wpm:
     }
 
 
-def per_core(data_dir, workdir, script, pages, args, port) -> None:
+def pages_for(base: str, cookie: str, token: str) -> dict[str, tuple[str, list[str]]]:
+    """{page: (url, wrk script arguments)} for a server at base, as the logged-in teacher."""
+    body = urllib.parse.urlencode(
+        {
+            "csrf_token": token,
+            "title": "Jongen in groep 5 slaat als hij verliest",
+            "body": "Op het plein gaat het mis na de gym",
+        }
+    )
+    return {
+        "login": (f"{base}/login", ["", token, "GET", "", "0"]),
+        "home": (f"{base}/", [cookie, token, "GET", "", "0"]),
+        "dossier": (f"{base}/kennisbank/druk-impulsief", [cookie, token, "GET", "", "0"]),
+        "suggestion": (f"{base}/vraag", [cookie, token, "POST", body, "1"]),
+    }
+
+
+def per_core(data_dir, workdir, script, args, port) -> None:
     """Requests/s of one core: one worker pinned to CPU 0, wrk pinned to CPU 1.
 
     On the 2-core machine the runs above share both cores with wrk; this one gives the
@@ -249,12 +266,10 @@ def per_core(data_dir, workdir, script, pages, args, port) -> None:
     base = f"http://127.0.0.1:{port}"
     server = start_gunicorn(data_dir, port, workdir / "gunicorn-one.log", cpu=0)
     try:
-        cookie, token = login(base)
+        pages = pages_for(base, *login(base))
         print("\none worker on CPU 0, wrk on CPU 1, 10 connections:")
         for name in args.per_core.split(","):
             url, wrk_args = pages[name]
-            url = url.replace(f":{port - 1}", f":{port}")
-            wrk_args = [cookie if wrk_args[0] else "", token, *wrk_args[2:]]
             r = wrk(url, 10, args.seconds, script, wrk_args, cpu=1)
             print(
                 f"{name:<12}{r['rps']:>9.1f} req/s per core, p50 {r['p50']:.1f} ms, "
@@ -291,19 +306,7 @@ def main() -> None:
             cookie, token = login(base)
             script = workdir / "wrk.lua"
             script.write_text(WRK_SCRIPT)
-            body = urllib.parse.urlencode(
-                {
-                    "csrf_token": token,
-                    "title": "Jongen in groep 5 slaat als hij verliest",
-                    "body": "Op het plein gaat het mis na de gym",
-                }
-            )
-            pages = {
-                "login": (f"{base}/login", ["", token, "GET", "", "0"]),
-                "home": (f"{base}/", [cookie, token, "GET", "", "0"]),
-                "dossier": (f"{base}/kennisbank/druk-impulsief", [cookie, token, "GET", "", "0"]),
-                "suggestion": (f"{base}/vraag", [cookie, token, "POST", body, "1"]),
-            }
+            pages = pages_for(base, cookie, token)
             print(machine())
             print(CONF.read_text().split("# --- settings", 1)[-1].strip())
             columns = ("conns", "req/s", "p50 ms", "p95 ms", "p99 ms")
@@ -320,7 +323,7 @@ def main() -> None:
                         flush=True,
                     )
             if args.per_core:
-                per_core(data_dir, workdir, script, pages, args, port + 1)
+                per_core(data_dir, workdir, script, args, port + 1)
             if args.teachers:
                 scenario = typing_scenario(
                     base, cookie, token, args.teachers, args.typing_seconds, args.wpm

@@ -84,14 +84,8 @@ def _detect(text: str, schools) -> list[Finding]:
     for m in patterns.BSN.finditer(text):
         if patterns.bsn_valid(re.sub(r"\D", "", m.group())):
             add("bsn", m.start(), m.end())
-    for m in patterns.POSTCODE.finditer(text):
-        letters = m.group()[-2:]
-        if (
-            letters.isupper()
-            or m.group()[-3] != " "
-            or (patterns.lower_postcode(m.group()) and patterns.TOWN_AFTER.match(text, m.end()))
-        ):
-            add("postcode", m.start(), m.end())
+    for start, end in patterns.postcodes(text):
+        add("postcode", start, end)
     for start, end in patterns.addresses(text):
         add("address", start, end)
     for start, end, birth in patterns.dates(text):

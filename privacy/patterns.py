@@ -280,13 +280,13 @@ def table_cells(text: str):
 
 
 # Cells and answers that name nobody.
-GENERIC_CELLS = frozenset(
-    {"jongen", "meisje", "leerling", "kind", "kinderen", "moeder", "vader", "ouder", "ouders",
-     "broer", "zus", "oma", "opa", "verzorger", "nvt", "n.v.t.", "onbekend", "geen", "idem"}
-)  # fmt: skip
 NON_ANSWERS = frozenset(
     {"onbekend", "nvt", "n.v.t.", "geen", "dezelfde", "idem", "zie", "-", "?", "niet", "nog"}
 )  # fmt: skip
+GENERIC_CELLS = NON_ANSWERS | {
+    "jongen", "meisje", "leerling", "kind", "kinderen", "moeder", "vader", "ouder", "ouders",
+    "broer", "zus", "oma", "opa", "verzorger",
+}  # fmt: skip
 # Places, stages of schooling and institutions written like a school's name.
 NOT_SCHOOLS = frozenset(
     {"peuterspeelzaal", "kinderdagverblijf", "opvang", "bso", "speciaal", "voortgezet",
@@ -301,12 +301,20 @@ def _dutch_word(low: str) -> bool:
     return is_dutch_word(low)
 
 
-def lower_postcode(found: str) -> bool:
-    """May "9403 kh" (lower case, a space) be a postcode? Not "2019 is" nor "2021 en"."""
-    number, letters = found[:4], found[-2:]
-    if letters in TWO_LETTER_WORDS or _dutch_word(letters):
+def postcodes(text: str):
+    """Yield (start, end) of each postcode: "9721 PK", "1034ab", and "9403 kh" before a town."""
+    for m in POSTCODE.finditer(text):
+        found = m.group()
+        if found[-2:].isupper() or found[-3] != " " or _lower_postcode(text, m):
+            yield m.start(), m.end()
+
+
+def _lower_postcode(text: str, m: re.Match) -> bool:
+    """ "9403 kh Assen" is a postcode; "In 2019 is Daan", "2021 en Daarna" are not."""
+    number, letters = m.group()[:4], m.group()[-2:]
+    if letters in TWO_LETTER_WORDS or _dutch_word(letters) or 1900 <= int(number) <= 2099:
         return False
-    return not 1900 <= int(number) <= 2099  # "In 2019 is Daan ...": a year
+    return TOWN_AFTER.match(text, m.end()) is not None
 
 
 @lru_cache(maxsize=64)

@@ -50,15 +50,20 @@ def _start_session(row: dict) -> None:
     start_session_clock()
 
 
-# The plain login page (a GET without a message, a next page or a carried text) is the same
-# for everyone but its CSRF token: rendered once per process, it then costs putting the
-# token in (and no compression, see TokenPage) instead of a Jinja and WTForms render, which
-# was two thirds of the request. Keyed by the storage warning, the one setting it shows.
-
-
 def _plain_pages() -> dict[bool, TokenPage]:
-    """This app's kept pages (an app of another region in the same process has its own)."""
+    """This app's kept plain login pages, by the storage warning (the one setting shown).
+
+    The plain login page (a GET without a message, a next page or a carried text) is the
+    same for everyone but its CSRF token: rendered once per app, it then costs putting the
+    token in (and no compression, see TokenPage) instead of a Jinja and WTForms render,
+    which was two thirds of the request. Another region's app in the same process keeps
+    its own.
+    """
     return current_app.extensions.setdefault("plain_login_pages", {})
+
+
+def _page_key() -> bool:
+    return bool(current_app.config.get("STORAGE_PROBLEM"))
 
 
 def _plain_request() -> bool:
@@ -67,7 +72,7 @@ def _plain_request() -> bool:
 
 def _plain_page():
     """The plain login page with this session's CSRF token, once it has been rendered."""
-    page = _plain_pages().get(bool(current_app.config.get("STORAGE_PROBLEM")))
+    page = _plain_pages().get(_page_key())
     if page is None:
         return None
     token = generate_csrf()
@@ -83,8 +88,7 @@ def _login_page(form, error=None, status=200, carried: str = ""):
     plain = _plain_request() and not (error or carried or form.errors) and status == 200
     html = render_template("auth/login.html", form=form, error=error, carried=carried)
     if plain and not current_app.debug:
-        key = bool(current_app.config.get("STORAGE_PROBLEM"))
-        _plain_pages()[key] = TokenPage(html, generate_csrf())
+        _plain_pages()[_page_key()] = TokenPage(html, generate_csrf())
     return html, status
 
 
