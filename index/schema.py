@@ -42,11 +42,15 @@ CREATE INDEX IF NOT EXISTS search_extra_doc ON search_extra (doc_id);
 CREATE INDEX IF NOT EXISTS search_extra_seq ON search_extra (seq);
 -- Removals since some seq, so every process can drop them from its in-memory index: a
 -- whole document (extra_id NULL) or one extra vector.
+-- A replaced document (extra_id -1) or a removed one keeps its old USE vector and that
+-- version's seq: the processes keep only the USE vectors' moments, and subtract it.
 CREATE TABLE IF NOT EXISTS search_removed (
     seq INTEGER PRIMARY KEY,
     doc_id INTEGER NOT NULL,
     kind TEXT NOT NULL,
-    extra_id INTEGER
+    extra_id INTEGER,
+    second_vector BLOB,
+    old_seq INTEGER
 );
 CREATE TABLE IF NOT EXISTS index_meta (
     key TEXT PRIMARY KEY,
@@ -56,5 +60,9 @@ CREATE TABLE IF NOT EXISTS index_meta (
 
 
 def create_schema(conn) -> None:
-    """Create the search tables (idempotent)."""
+    """Create the search tables, or add the columns an older schema lacks (idempotent)."""
     run_script(conn, SCHEMA)
+    present = {row[1] for row in conn.execute("PRAGMA table_info(search_removed)")}
+    for column, definition in (("second_vector", "BLOB"), ("old_seq", "INTEGER")):
+        if column not in present:  # names are constants
+            conn.execute(f"ALTER TABLE search_removed ADD COLUMN {column} {definition}")

@@ -36,7 +36,7 @@ from . import text as textmod
 from .embedder import Embedder, Encoders
 from .prior import prior_moments
 from .sqlite import current_seq, get_meta, next_seq, set_meta, write_transaction
-from .vectors import Space
+from .vectors import Labels, Links, Moments, Space
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,10 @@ COMMON_TERM_MIN_DOCS = 2000
 POSTINGS_BUDGET = 20000
 # How deep each method looks before fusion.
 CANDIDATES = 50
-STATE_VERSION = 3
+# 4: IndexIDMap instead of IDMap2, and the USE space as moments only (index/vectors.py).
+STATE_VERSION = 4
+# search_removed.extra_id of a document whose vectors were replaced (not removed).
+REPLACED = -1
 SPACES = ("passage", "second", "question", "memory")
 
 Progress = Callable[[int], None]
@@ -148,22 +151,19 @@ class _Kind:
     """One kind's vectors in memory."""
 
     passage: Space
-    second: Space | None
+    second: Moments | None
     question: Space
     memory: Space
-    # extra vector id -> its document; whether it is a remembered question or the case's
+    # extra vector id <-> its document; whether it is a remembered question or the case's
     # own is whichever space holds it (memory.contains), not stored twice.
-    extra_doc: dict[int, int] = field(default_factory=dict)
-    # Tuples, not sets: most cases have one or two extra vectors; at 100k cases a set each
-    # costs about 30 MB of a web worker's memory (tracemalloc), a tuple each about 10 MB.
-    doc_extras: dict[int, tuple[int, ...]] = field(default_factory=dict)
-    cluster: dict[int, str | None] = field(default_factory=dict)
+    links: Links = field(default_factory=Links)
+    cluster: Labels = field(default_factory=Labels)
 
     def remove_doc(self, doc_id: int) -> None:
         self.passage.remove([doc_id])
         if self.second is not None:
             self.second.remove([doc_id])
-        self.remove_extras(list(self.doc_extras.pop(doc_id, ())))
+        self.remove_extras(list(self.links.extras(doc_id)))
         self.cluster.pop(doc_id, None)
 
     def space(self, source: str) -> Space:
@@ -173,19 +173,12 @@ class _Kind:
         self.question.remove(extra_ids)
         self.memory.remove(extra_ids)
         for extra_id in extra_ids:
-            doc = self.extra_doc.pop(extra_id, None)
-            if doc is not None:
-                rest = tuple(e for e in self.doc_extras.get(doc, ()) if e != extra_id)
-                if rest:
-                    self.doc_extras[doc] = rest
-                else:
-                    self.doc_extras.pop(doc, None)
+            self.links.remove(extra_id)
 
     def add_extra(self, extra_id: int, doc_id: int, source: str, vector: np.ndarray) -> None:
         self.remove_extras([extra_id])
         self.space(source).add([extra_id], vector[None, :])
-        self.extra_doc[extra_id] = doc_id
-        self.doc_extras[doc_id] = (*self.doc_extras.get(doc_id, ()), extra_id)
+        self.links.add(extra_id, doc_id)
 
 
 def _blob(vector) -> bytes:
@@ -214,6 +207,8 @@ class SearchIndex:
         self._lock = threading.RLock()
         # One query at a time per worker: OpenMP threads only add overhead here (bench/).
         faiss.omp_set_num_threads(1)
+        if self.data_dir.is_dir() and hasattr(encoders, "share_tables"):
+            encoders.share_tables(self.data_dir)
 
     # ---- spaces ------------------------------------------------------------------------
 
@@ -231,9 +226,7 @@ class SearchIndex:
         return {
             kind: _Kind(
                 passage=Space(main.dim, prior.get("passage"), self._quantised(main)),
-                second=Space(second.dim, prior.get("second"), self._quantised(second))
-                if second
-                else None,
+                second=Moments(second.dim, prior.get("second")) if second else None,
                 question=Space(main.dim, prior.get("question"), self._quantised(main)),
                 memory=Space(main.dim, prior.get("memory"), self._quantised(main)),
             )
@@ -259,14 +252,15 @@ class SearchIndex:
         with self._lock:
             self._ensure_loaded(conn)
             for kind, st in self._kinds.items():
+                extra_ids, extra_docs = st.links.pairs()
                 arrays = {
-                    "extra_ids": np.array(list(st.extra_doc), dtype=np.int64),
-                    "extra_docs": np.array(list(st.extra_doc.values()), dtype=np.int64),
-                    "extra_memory": np.array(
-                        [st.memory.contains(i) for i in st.extra_doc], dtype=bool
+                    "extra_ids": extra_ids,
+                    "extra_docs": extra_docs,
+                    "extra_memory": np.array([st.memory.contains(i) for i in extra_ids], bool),
+                    "cluster_ids": st.cluster.ids(),
+                    "clusters": np.array(
+                        [c or "" for c in st.cluster.values_of(st.cluster.ids())], dtype=str
                     ),
-                    "cluster_ids": np.array(list(st.cluster), dtype=np.int64),
-                    "clusters": np.array([c or "" for c in st.cluster.values()], dtype=str),
                 }
                 for name in SPACES:
                     space = getattr(st, name)
@@ -309,13 +303,10 @@ class SearchIndex:
                             )
                     # Which space an extra vector is in is known from the spaces themselves;
                     # "extra_memory" stays in the file so that older code can read it.
-                    for extra_id, doc in zip(data["extra_ids"], data["extra_docs"], strict=True):
-                        st.extra_doc[int(extra_id)] = int(doc)
-                        st.doc_extras[int(doc)] = (*st.doc_extras.get(int(doc), ()), int(extra_id))
-                    st.cluster = {
-                        int(i): (c or None)
-                        for i, c in zip(data["cluster_ids"], data["clusters"], strict=True)
-                    }
+                    st.links.add_many(data["extra_ids"], data["extra_docs"])
+                    st.cluster.set_many(
+                        data["cluster_ids"], [str(c) or None for c in data["clusters"]]
+                    )
         except (OSError, ValueError, KeyError, RuntimeError):
             return None
         return kinds, int(meta.get("seq", 0)), meta.get("generation", "")
@@ -413,14 +404,20 @@ class SearchIndex:
             return
         if seq == self._seq:
             return
-        for doc_id, kind, extra_id in conn.execute(
-            "SELECT doc_id, kind, extra_id FROM search_removed WHERE seq > ? ORDER BY seq",
+        for doc_id, kind, extra_id, old_second, old_seq in conn.execute(
+            "SELECT doc_id, kind, extra_id, second_vector, old_seq FROM search_removed "
+            "WHERE seq > ? ORDER BY seq",
             (self._seq,),
         ):
             st = self._kinds[kind]
+            # The USE moments lose the old vector only if this process had counted it: a
+            # version written after this process's seq was never loaded here.
+            counted = old_seq is not None and old_seq <= self._seq
+            if counted and old_second is not None and st.second and st.second.contains(doc_id):
+                st.second.forget(_vec(old_second))
             if extra_id is None:
                 st.remove_doc(doc_id)
-            else:
+            elif extra_id != REPLACED:
                 st.remove_extras([extra_id])
         for kind in KINDS:
             st = self._kinds[kind]
@@ -496,6 +493,17 @@ class SearchIndex:
     def _write_doc(self, conn, doc: Doc, vec: DocVectors) -> int:
         if doc.kind not in KINDS:
             raise ValueError(f"unknown document kind {doc.kind!r}")
+        old = conn.execute(
+            "SELECT id, second_vector, seq FROM search_docs WHERE kind = ? AND target = ?",
+            (doc.kind, doc.target),
+        ).fetchone()
+        if old is not None and old[1] is not None:
+            # Every process takes the old USE vector out of its moments (see _catch_up).
+            conn.execute(
+                "INSERT INTO search_removed (seq, doc_id, kind, extra_id, second_vector, "
+                "old_seq) VALUES (?, ?, ?, ?, ?, ?)",
+                (next_seq(conn), old[0], doc.kind, REPLACED, old[1], old[2]),
+            )
         seq = next_seq(conn)
         row = conn.execute(
             "INSERT INTO search_docs (kind, target, ref, title, text, snippet, cluster, "
@@ -576,15 +584,17 @@ class SearchIndex:
         with write_transaction(conn):
             for target in targets:
                 row = conn.execute(
-                    "DELETE FROM search_docs WHERE kind = ? AND target = ? RETURNING id",
+                    "DELETE FROM search_docs WHERE kind = ? AND target = ? "
+                    "RETURNING id, second_vector, seq",
                     (kind, str(target)),
                 ).fetchone()
                 if row:
                     conn.execute("DELETE FROM search_extra WHERE doc_id = ?", (row[0],))
                     conn.execute("DELETE FROM search_fts WHERE rowid = ?", (row[0],))
                     conn.execute(
-                        "INSERT INTO search_removed (seq, doc_id, kind) VALUES (?, ?, ?)",
-                        (next_seq(conn), row[0], kind),
+                        "INSERT INTO search_removed (seq, doc_id, kind, second_vector, old_seq) "
+                        "VALUES (?, ?, ?, ?, ?)",
+                        (next_seq(conn), row[0], kind, row[1], row[2]),
                     )
                     removed += 1
         if not conn.in_transaction:
@@ -840,15 +850,10 @@ class SearchIndex:
             for doc, sim in st.passage.search(qv.main, CANDIDATES):
                 cosine[doc] = sim
                 note(doc, "passage", ranking.zscore(sim, passage_mean, passage_std))
-        second = st.second if qv.second is not None and st.second else None
-        if "second" in use and second:
-            second_mean, second_std = second.standardiser(qv.second)
-            for doc, sim in second.search(qv.second, CANDIDATES):
-                note(doc, "second", ranking.zscore(sim, second_mean, second_std))
         if "question" in use and st.question:
             q_mean, q_std = st.question.standardiser(qv.main)
             for extra_id, sim in st.question.search(qv.main, 2 * CANDIDATES):
-                doc = st.extra_doc.get(extra_id)
+                doc = st.links.owner(extra_id)
                 z = ranking.zscore(sim, q_mean, q_std)
                 if doc is not None and z > comps.get(doc, {}).get("question", -np.inf):
                     note(doc, "question", z)
@@ -857,7 +862,7 @@ class SearchIndex:
             # themselves, so their shared style does not count as a match.
             m_mean, m_std = st.memory.standardiser(qv.main)
             for extra_id, sim in st.memory.search(qv.main, CANDIDATES):
-                doc = st.extra_doc.get(extra_id)
+                doc = st.links.owner(extra_id)
                 bonus = ranking.memory_bonus(ranking.zscore(sim, m_mean, m_std))
                 if doc is not None and bonus > memory.get(doc, 0.0):
                     memory[doc] = bonus
@@ -867,6 +872,11 @@ class SearchIndex:
             if doc in st.cluster:
                 note(doc, "keyword", ranking.zscore(rel, k_mean, k_std))
         boosts = self._boosts(conn, list(comps)) if len(use) > 1 else {}
+        second = st.second if qv.second is not None and st.second else None
+        second_vectors = {}
+        if "second" in use and second:
+            second_mean, second_std = second.standardiser(qv.second)
+            second_vectors = self._second_vectors(conn, [d for d in comps if second.contains(d)])
         out = {}
         for doc, found in comps.items():
             if doc in exclude or doc not in st.cluster:
@@ -874,11 +884,11 @@ class SearchIndex:
             if "passage" in use and "passage" not in found:
                 cosine[doc] = st.passage.score(qv.main, doc)
                 found["passage"] = ranking.zscore(cosine[doc], passage_mean, passage_std)
-            if "second" in use and second and "second" not in found and second.contains(doc):
-                sim = second.score(qv.second, doc)
+            if doc in second_vectors:
+                sim = float(second_vectors[doc] @ qv.second)
                 found["second"] = ranking.zscore(sim, second_mean, second_std)
             if "question" in use and "question" not in found and st.question:
-                own = [e for e in st.doc_extras.get(doc, ()) if not st.memory.contains(e)]
+                own = [e for e in st.links.extras(doc) if not st.memory.contains(e)]
                 if own:
                     found["question"] = max(
                         ranking.zscore(st.question.score(qv.main, e), q_mean, q_std) for e in own
@@ -893,6 +903,21 @@ class SearchIndex:
                 boosts.get(doc, 0.0) + memory.get(doc, 0.0),
             )
             out[doc] = (score, found)
+        return out
+
+    def _second_vectors(self, conn, doc_ids: list[int]) -> dict[int, np.ndarray]:
+        """The USE vectors of the candidates, from SQLite (a worker keeps only moments)."""
+        out = {}
+        for start in range(0, len(doc_ids), 500):  # SQLite's limit on bound parameters
+            chunk = doc_ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for doc_id, blob in conn.execute(
+                # Only "?" placeholders are formatted in, never values.
+                f"SELECT id, second_vector FROM search_docs WHERE id IN ({marks}) "  # noqa: S608 # nosec B608
+                "AND second_vector IS NOT NULL",
+                chunk,
+            ):
+                out[doc_id] = _vec(blob)
         return out
 
     def _keyword(self, conn, terms: list[str], kind: str) -> dict[int, float]:

@@ -606,6 +606,12 @@ def m0012_insights(db: sqlite_utils.Database) -> None:
     )
 
 
+def m0013_index_moments(db: sqlite_utils.Database) -> None:
+    # The removal log keeps a replaced or removed document's USE vector (index/schema.py);
+    # the state files of the old layout are rebuilt from SQLite once (STATE_VERSION 4).
+    create_schema(db.conn)
+
+
 MIGRATIONS = [
     ("0001_initial", m0001_initial),
     ("0002_privacy_security", m0002_privacy_security),
@@ -619,6 +625,7 @@ MIGRATIONS = [
     ("0010_circles", m0010_circles),
     ("0011_support", m0011_support),
     ("0012_insights", m0012_insights),
+    ("0013_index_moments", m0013_index_moments),
 ]
 
 

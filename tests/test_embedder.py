@@ -90,3 +90,25 @@ def test_changing_the_model_takes_effect_at_index_rebuild(tmp_path, embedder, mi
         runner.invoke(args=["search", "crying at the door", "--json", "--kind", "case"]).output
     )
     assert hits[0]["title"] == case["title"]
+
+
+def test_use_reads_its_word_table_from_one_shared_file(tmp_path, caplog):
+    from index.embedder import USEEmbedder
+
+    use = USEEmbedder()
+    texts = ["Een leerling loopt steeds weg uit de klas", "Kleuter bijt andere kinderen"]
+    before = use.embed_queries(texts)
+    assert use.share_table(tmp_path)
+    (table,) = tmp_path.glob("use-table-*.npy")
+    assert table.stat().st_size > 60_000_000
+    assert isinstance(use._model._model.table, np.memmap)
+    assert np.array_equal(use.embed_queries(texts), before)
+    # A second process finds the file and maps it without writing it again.
+    other = USEEmbedder()
+    mtime = table.stat().st_mtime_ns
+    assert other.share_table(tmp_path) and table.stat().st_mtime_ns == mtime
+    # A directory that cannot be written keeps the table in memory, with a warning.
+    third = USEEmbedder()
+    assert not third.share_table(tmp_path / "missing")
+    assert "USE word table kept in memory" in caplog.text
+    assert np.array_equal(third.embed_queries(texts), before)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from index import Doc, SearchIndex, create_schema, text
+from index import DEFAULT_MODEL, Doc, SearchIndex, create_schema, text
 from portal.db import connect
 
 
@@ -184,3 +184,111 @@ def test_evaluation_sets_are_well_formed():
             assert q["type"] in ("paraphrase", "lexical", "none"), (directory.name, q)
             assert (q["expected"] is None) == (q["type"] == "none"), (directory.name, q)
             assert q["expected"] is None or q["expected"] in refs, (directory.name, q)
+
+
+def test_links_behave_like_a_map_of_lists():
+    # The compact one-to-many map (index/vectors.py) against a plain Python model of it.
+    import random
+
+    from index.vectors import Links
+
+    rng = random.Random(7)
+    links, model = Links(), {}
+    for _ in range(3000):
+        extra, doc = rng.randrange(400), rng.randrange(60)
+        if rng.random() < 0.6:
+            links.add(extra, doc)
+            for extras in model.values():
+                if extra in extras:
+                    extras.remove(extra)
+            model.setdefault(doc, []).append(extra)
+        else:
+            owner = next((d for d, extras in model.items() if extra in extras), None)
+            assert links.remove(extra) == owner
+            if owner is not None:
+                model[owner].remove(extra)
+    for doc in range(61):
+        assert links.extras(doc) == tuple(model.get(doc, ()))
+    for extra in range(401):
+        owner = next((d for d, extras in model.items() if extra in extras), None)
+        assert links.owner(extra) == owner
+    assert len(links) == sum(map(len, model.values()))
+    # Loading saved pairs in one pass gives the same map as adding them one by one.
+    ids, docs = links.pairs()
+    loaded = Links()
+    loaded.add_many(ids, docs)
+    in_id_order = [tuple(sorted(model.get(d, ()))) for d in range(61)]
+    assert [loaded.extras(d) for d in range(61)] == in_id_order
+    assert [loaded.owner(e) for e in range(401)] == [links.owner(e) for e in range(401)]
+
+
+def test_labels_behave_like_a_dict():
+    from index.vectors import Labels
+
+    labels, model = Labels(), {}
+    for i, label in [(3, "angst"), (10, None), (3, "druk"), (700, "angst"), (5, "pesten")]:
+        labels[i] = label
+        model[i] = label
+    assert labels.pop(5) == model.pop(5) and labels.pop(5, "x") == "x"
+    assert len(labels) == len(model) == 3
+    assert {i: labels[i] for i in labels.ids().tolist()} == model
+    assert 10 in labels and labels.get(10, "x") is None and 4 not in labels and 9999 not in labels
+    with pytest.raises(KeyError):
+        labels[4]
+
+
+def test_a_space_finds_each_vector_after_removals():
+    from index.vectors import Space
+
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(8, 384)).astype(np.float32)  # e5's size: within QUANT_RANGE
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    ids = np.array([4, 9, 2, 30, 7, 11, 5, 6])
+    space = Space(384)
+    space.add(ids, vectors)
+    space.remove([9, 30])  # the vectors after a removed one move up in FAISS
+    for i, v in zip(ids, vectors, strict=True):
+        if i in (9, 30):
+            assert not space.contains(i)
+            with pytest.raises(KeyError):
+                space.vector(i)
+        else:
+            assert np.allclose(space.vector(i), v, atol=0.003)
+    assert [i for i, _ in space.search(vectors[3], 6)][0] != 30
+    restored = Space(384)
+    restored.load(space.state())
+    assert np.allclose(restored.vector(11), vectors[5], atol=0.003) and len(restored) == 6
+
+
+def test_use_moments_stay_exact_across_workers_edits_and_removals(conn, embedder, tmp_path):
+    # The USE vectors stay in SQLite; each worker keeps only their moments, and takes a
+    # replaced or removed vector out of them from the removal log. After edits, removals
+    # and a stale state file, every worker's moments equal those built from scratch.
+    from index import load_encoders
+
+    encoders = load_encoders(DEFAULT_MODEL, "use")
+    worker_a, worker_b = SearchIndex(tmp_path, encoders), SearchIndex(tmp_path, encoders)
+    worker_a.upsert(conn, CASES[:3])
+    worker_b.refresh(conn)
+    worker_b.save(conn)  # a state file at this point
+    worker_a.upsert(conn, [case(1, "Jongen roept door de klas", "Nu ook in de gymles.")])
+    worker_a.upsert(conn, [CASES[3]])
+    worker_a.upsert(conn, [case(4, "Kind met autisme en een invaller", "Elke dag anders.")])
+    worker_a.remove(conn, "case", ["2"])
+    worker_a.upsert(conn, [case(5, "Meisje huilt bij het afscheid", "Elke ochtend bij de deur.")])
+    worker_a.remove(conn, "case", ["5"])  # added and removed before worker_b catches up
+    from_file = SearchIndex(tmp_path, encoders)  # loads the stale file, then catches up
+    (tmp_path / "index.json").unlink()
+    scratch = SearchIndex(tmp_path, encoders)  # built from SQLite alone
+    for worker in (worker_a, worker_b, from_file, scratch):
+        worker.refresh(conn)
+    want = scratch._kinds["case"].second
+    assert want.n == 3 == len(want)
+    for worker in (worker_a, worker_b, from_file):
+        got = worker._kinds["case"].second
+        assert got.n == want.n and len(got) == len(want)
+        assert np.allclose(got.sum, want.sum, atol=1e-9)
+        assert np.allclose(got.outer, want.outer, atol=1e-9)
+    # The candidates are scored with their USE vectors from SQLite.
+    hits = worker_b.search(conn, "hij roept door de gymles heen", k=3)
+    assert hits[0].target == "1" and "2" not in [h.target for h in hits]
