@@ -377,6 +377,11 @@ def privacy_evaluate(set_file, as_json):
                 f"false findings {st['false']}"
             )
         click.echo(f"  false alarms on clean texts: {report['false_alarm_rate']:.1%}")
+        if report["ages_without_school"]:
+            click.echo(
+                f"  ages labelled in texts without a school (not counted, see "
+                f"privacy/evaluate.py): {report['ages_without_school']}"
+            )
 
 
 @privacy_cli.command("retention")

@@ -100,7 +100,8 @@ def _detect(text: str, schools) -> list[Finding]:
     for start, end in patterns.schools_again(text, again):
         add("school", start, end)
     for kind, start, end in patterns.table_cells(text):
-        add(kind, start, end)
+        if kind != "age":  # an age counts only with a school (_ages)
+            add(kind, start, end)
     names.find_names(text, add)
     return found
 
@@ -114,6 +115,16 @@ def _ages(text: str, found: list[Finding]) -> list[Finding]:
         Finding("age", m.start(), m.end(), m.group(), REPLACEMENTS["age"])
         for m in patterns.AGE.finditer(text)
     ]
+    ages += [
+        Finding("age", start, end, text[start:end], REPLACEMENTS["age"])
+        for kind, start, end in patterns.table_cells(text)
+        if kind == "age"
+    ]
+    for pattern in (patterns.AGE_FIELD, patterns.AGE_AFTER_PRONOUN):
+        ages += [
+            Finding("age", m.start(1), m.end(1), m.group(1), REPLACEMENTS["age"])
+            for m in pattern.finditer(text)
+        ]
     # A number right after a name: "Gerben, 12, die ...", "(Boaz, 7)", "Lucas Meijer, 10)".
     for f in found:
         if f.kind == "name" and (m := patterns.AGE_AFTER_NAME.match(text, f.end)):

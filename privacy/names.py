@@ -100,6 +100,16 @@ WORK_BY = re.compile(
 )
 # A title in quotes after a book, a film or reading: "we lezen 'Pluk van de Petteflet'". Not
 # quoted speech: "Hij riep: 'Daan is stom'" has no such word before it.
+# A quoted sentence with a number in it, as a sum or an exercise is written.
+# (The digit is checked in Python: a pattern that looks for it inside the quote backtracks.)
+EXERCISE_QUOTE = re.compile(r"[\"“„‘'](?=[A-Z])([^\"“”„‘’'\n]{1,240})[\"”’']")
+EXERCISE_WORDS = re.compile(
+    r"(?i)\b(?:som|sommen|\w+som|opgave|opgaven|oefening|rekenen|reken\w*|werkblad|"
+    r"methode|lesboek|werkboek|gynzy|snappet|getal & ruimte|wereld in getallen|pluspunt)\b"
+)
+# Toys and animals written as compounds ("schoolhond Bobbie", "klassenknuffel Beer").
+PET_ENDINGS = ("hond", "pop", "knuffel", "konijn", "kat", "poes", "cavia", "hamster", "mascotte",
+               "paard", "pony", "schildpad", "vogel", "kip", "geit", "schaap", "beer")  # fmt: skip
 QUOTED_TITLE = re.compile(
     r"(?<![\w'’-])(?=[^\W\d_])"
     r"(?i:boek|boekje|prentenboek|voorleesboek|film|filmpje|serie|verhaal|liedje|lied|gedicht"
@@ -217,6 +227,7 @@ def find_names(text: str, add) -> None:
     found: list[tuple[int, int]] = []  # token indexes (first, last) of each name
     form_starts = {m.end() for m in FORM_LABEL.finditer(text)}
     about = words.family_words() | ABOUT_PERSON
+    pets: set[str] = set()  # names this text gave to a toy or an animal
 
     def of_person(i):
         """ "moeder van Dmytro", "het BSN van Maksym": "van" after a word about a person."""
@@ -283,8 +294,17 @@ def find_names(text: str, add) -> None:
             is_name = True  # "gezin De Graaf", "mevrouw van Dijk"
         elif low in not_names or len(low) < 2:
             is_name = False
-        elif prev in words.not_person_triggers():
-            is_name = False  # "de knuffel Tim", "onze hamster Max", "schrijver Paul Biegel"
+        elif low in pets:
+            is_name = False  # the class puppet or the school dog again: "dat Lotje meedoet"
+        elif prev in words.not_person_triggers() or (
+            capital and len(prev) > 5 and prev.endswith(PET_ENDINGS)
+        ):
+            # "de knuffel Tim", "onze hamster Max", "schrijver Paul Biegel", "schoolhond Bobbie"
+            is_name = False
+            if prev not in words.name_triggers():
+                pets.add(low)
+        elif i and text[tokens[i - 1].end() : tok.start()] == "(":
+            is_name = False  # "kind(eren)": the end of a word, no name
         elif (prev in NAMING or (prev in ("dat", "die") and next_word in NAMING)) and (
             set(lows[max(0, i - 5) : i - 1]) & words.not_person_triggers()
         ):
@@ -696,6 +716,15 @@ def _masked(text: str) -> set[int]:
         if m.group(2):
             mask(m.start(2), m.end(2))
     characters: set[str] = set()
+    # The people of a sum or an exercise quoted from a method: "In de som staat: 'Fatima
+    # koopt 4 pakken melk'", and the same name later in the text ("wie Fatima is").
+    for m in EXERCISE_QUOTE.finditer(text):
+        has_digit = any(c.isdigit() for c in m.group(1))
+        if has_digit and EXERCISE_WORDS.search(text, max(0, m.start() - 80), m.start()):
+            mask(m.start(1), m.end(1))
+            for w in WORD.finditer(m.group(1)):
+                if w.group()[:1].isupper():
+                    characters.add(w.group().lower())
     for m in _character_phrases().finditer(text):
         mask(m.start(), m.end())
         for w in WORD.finditer(m.group()):

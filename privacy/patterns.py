@@ -32,6 +32,7 @@ POSTCODE = re.compile(r"\b[1-9]\d{3}\s?(?!SA|SD|SS|sa|sd|ss)[A-Za-z]{2}\b(?!-)")
 # A postcode in lower case with a space is one when a town follows: "9403 kh Assen" (not
 # "2012 en Daarna": two-letter words are no postcode).
 TOWN_AFTER = re.compile(r"[ \t]{1,3}[A-Z][a-z]{2,30}\b")
+POSTCODE_LABEL = re.compile(r"(?i)\bpostcode[^:\n]{0,14}:[ \t]{0,3}$")
 TWO_LETTER_WORDS = frozenset(
     {"al", "as", "bv", "ca", "de", "di", "do", "en", "er", "ga", "ik", "in", "je", "ja", "jr",
      "km", "kg", "me", "na", "nu", "of", "om", "op", "pm", "te", "tv", "uw", "vo", "wo", "we",
@@ -120,7 +121,7 @@ NOT_BIRTH_CONTEXT = re.compile(
 )
 SCHOOL_PREFIXES = (
     "basisschool", "obs", "cbs", "pcbs", "rkbs", "kbs", "ibs", "ikc", "kindcentrum", "sbo", "so",
-    "ebs", "gbs", "kc",
+    "ebs", "gbs", "kc", "bs",
     "jenaplanschool", "montessorischool", "daltonschool", "vrijeschool",
 )  # fmt: skip
 _ABBREVIATED = r"o\.b\.s\.|c\.b\.s\.|k\.b\.s\.|r\.k\.b\.s\.|p\.c\.b\.s\."
@@ -134,7 +135,7 @@ SCHOOL = re.compile(
 )
 # Chat-style lower case after an abbreviation or "basisschool": "obs de linde", "basisschool
 # het anker". Only with an article, so "de basisschool moet" or "cbs hebben" is no name.
-_LOWER_PREFIX = r"(?:obs|cbs|pcbs|rkbs|kbs|ibs|sbo|ikc|basisschool|kindcentrum)"
+_LOWER_PREFIX = r"(?:obs|cbs|pcbs|rkbs|kbs|ibs|bs|sbo|ikc|basisschool|kindcentrum)"
 LOWER_SCHOOL = re.compile(
     rf"(?<![\w.]){_LOWER_PREFIX}{_SPACE}{{1,3}}(?:de|het|'t){_SPACE}{{1,3}}"
     r"(?!(?:eerste|tweede|hele|laatste|meeste|andere|volgende|zelfde|komende|vorige)\b)"
@@ -214,12 +215,26 @@ AGE = re.compile(
 )
 
 
-# Right after a name: "Gerben, 12, die ...", "(Boaz, 7)"; "Nour is elf en", "Daan is pas 9!".
+# Right after a name: "Gerben, 12, die ...", "(Boaz, 7)"; "Nour is elf en", "Daan is pas 9!",
+# "Hamdi is 4" at the end of a line.
 AGE_AFTER_NAME = re.compile(
     r",[ \t]?(\d{1,2}(?:[ \t]?(?:jaar|jr\.?))?)(?=[ \t]?[,)])"
     rf"|[ \t]is[ \t](?:pas[ \t]|bijna[ \t]|net[ \t])?((?:{_AGE_WORD}|\d{{1,2}})(?:[ \t]jaar)?)"
-    r"(?=[,.;!]|[ \t](?:en|geworden)\b)",
+    r"(?=[,.;!]|[ \t]*(?:\n|$)|[ \t](?:en|geworden)\b)",
     re.IGNORECASE,
+)
+# After "hij/zij/ze is" the number is an age too when the clause ends: "Hij is 10, dus",
+# "Hij is 12." (not "het cijfer is 7,": only after a pronoun).
+AGE_AFTER_PRONOUN = re.compile(
+    r"\b(?:hij|zij|ze)[ \t]is[ \t](?:pas[ \t]|bijna[ \t]|net[ \t]|nu[ \t])?"
+    r"(\d{1,2})(?=[,.;!](?!\d)|[ \t]*(?:\n|$))",
+    re.IGNORECASE,
+)
+# A form's age line under any label: "Leeftijd bij aanvraag: 10", "Leeftijd op 1 oktober:
+# 6", "Leeftijd Kacper: 11", "Leeftijd: negen".
+AGE_FIELD = re.compile(
+    rf"^[ \t*-]{{0,4}}leeftijd\b[^:\n]{{0,40}}:[ \t]*((?:\d{{1,2}}|{_AGE_WORD})(?:[ \t]?jaar)?)\b",
+    re.IGNORECASE | re.MULTILINE,
 )
 
 # A pasted table: a header line with column names, then rows with the same separator.
@@ -230,6 +245,7 @@ TABLE_COLUMNS = (
     ("address", ("adres", "straat", "straat + huisnummer")),
     ("school", ("school", "vorige school", "huidige school")),
     ("phone", ("telefoon", "tel", "tel.", "telefoonnummer", "mobiel")),
+    ("age", ("leeftijd", "lft", "lft.")),
 )  # fmt: skip
 MAX_TABLE_LINE = 400
 
@@ -254,7 +270,12 @@ def table_cells(text: str):
             for n, cell in enumerate(cells):
                 kind = columns.get(n)
                 value = cell.strip(" \t|")
-                looks = value[:1].isdigit() if kind == "birthdate" else value[:1].isupper()
+                if kind == "age":
+                    looks = value.isdigit() and len(value) <= 2
+                elif kind == "birthdate":
+                    looks = value[:1].isdigit()
+                else:
+                    looks = value[:1].isupper()
                 first = value.split()[0].lower() if value.split() else ""
                 if kind == "name" and (first in GENERIC_CELLS or first in words.not_names()):
                     looks = False  # "Jongen uit groep 5", "Leerling A": already anonymous
@@ -314,6 +335,8 @@ def _lower_postcode(text: str, m: re.Match) -> bool:
     number, letters = m.group()[:4], m.group()[-2:]
     if letters in TWO_LETTER_WORDS or _dutch_word(letters) or 1900 <= int(number) <= 2099:
         return False
+    if POSTCODE_LABEL.search(text, max(0, m.start() - 24), m.start()):
+        return True  # a form's line: "postcode: 3082 tr", "Postcode/woonplaats: 9203 kl"
     return TOWN_AFTER.match(text, m.end()) is not None
 
 

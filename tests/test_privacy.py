@@ -133,6 +133,16 @@ SCHOOLS = ["Basisschool De Regenboog", "SBO De Uiterwaard"]
         ("Op De Kameleon zit Noud, 8, in groep 5.", "age", "8"),
         ("School: De Kameleon\nLeeftijd: 9", "age", "9"),
         ("Moeder (Ayşe) belde vanochtend.", "name", "Ayşe"),
+        # Round three: an age line under any label, after "hij is", at a line's end after a
+        # name, in a table's age column (each with a school); a postcode on a form's line;
+        # the prefix "bs".
+        ("Beoogde school: SO De Piramide\nLeeftijd bij aanvraag: 10", "age", "10"),
+        ("School: OBS De Es\nLeeftijd: negen\nGroep: 6", "age", "negen"),
+        ("Hij zit op OBS De Es. Hij is 10, dus hij komt in groep 6.", "age", "10"),
+        ("Op OBS De Es zijn Sagal en Hamdi zusjes.\nHamdi is 4\nSagal start later", "age", "4"),
+        ("Groep 5, OBS De Es\nNaam | Groep | Leeftijd\nJoris Bakker | 5 | 8", "age", "8"),
+        ("adres: zeeheldenstraat 17\npostcode: 3082 tr\nschool: obs de es", "postcode", "3082 tr"),
+        ("Op bs Meulenveld hebben we afgesproken dat het anders gaat.", "school", "bs Meulenveld"),
     ],
 )
 def test_finds_personal_data(text, kind, found):
@@ -219,10 +229,29 @@ def test_finds_personal_data(text, kind, found):
         "In het kerstverhaal spelen de kleuters Maria en Jozef, en een engel.",
         "We kijken afleveringen van De Fabeltjeskrant. Een jongen uit India kijkt mee.",
         "Versie 2 van het protocol is van 14-03-2024.",
+        # Round three: a puppet named after a comma and then again, a school dog, a word's
+        # ending in brackets, the people of a sum (also named again), characters, a shop.
+        "De juf heeft een klassenpop, Lotje. De kinderen willen dat Lotje meedoet met alles.",
+        "Onze schoolhond Bobbie (labradoodle) mag vanaf maandag weer mee.",
+        "Naam kind(eren) + groep: ..........",
+        "In de som staat: 'Fatima koopt 4 pakken melk.' Mijn lln vroegen wie Fatima is.",
+        "Mijn groep 5 wil na Harry Potter verder met Percy Jackson. Of Mr. Bean?",
+        "Wij hebben een ontbijtkast, gesponsord door de Jumbo. Is het Wilhelmus te lang?",
     ],
 )
 def test_clean_texts_raise_no_alarm(text):
     assert privacy.scan(text, SCHOOLS) == []
+
+
+def test_a_name_beside_a_sum_or_a_pet_is_still_a_name():
+    # The exercise rule masks the people inside the quoted sum, not a pupil outside it who
+    # has another name; the pet rule the pet's name, not the child who walks it.
+    text = "In de som staat: 'Fatima koopt 4 pakken melk.' Daan vroeg wie dat is."
+    assert [f.text for f in privacy.scan(text)] == ["Daan"]
+    text = "Onze schoolhond Bobbie loopt mee. Sem laat hem uit."
+    assert [f.text for f in privacy.scan(text)] == ["Sem"]
+    # No school named: an age alone is what every question says.
+    assert privacy.scan("Hij is 10, dus hij komt in groep 6.") == []
 
 
 def test_teachers_names_are_names_too():
