@@ -25,8 +25,26 @@ BRACKET = re.compile(
     # "Sofiia (zeven)", "Armando Sordam (oom van Djaimy)", "Winta (de jongste)".
     r"|(?:twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf)(?:\sjaar)?\s?[),;]"
     r"|(?:oom|tante|moeder|vader|broer|zus|opa|oma|neef|nicht|stiefvader|stiefmoeder)\s(?:van|uit)\b"
-    r"|de\s(?:jongste|oudste)\))",
+    r"|de\s(?:jongste|oudste)\)"
+    # A role or a class in a list of who was there: "Pauline (ib), Miep (1/2a)", "Olena
+    # (mama van Sofiia)".
+    r"|(?:mama|papa|moeder|vader)\s(?:van\b|\))|\d/\d[a-z]?\)|\d[a-z]\)"
+    r"|(?:ib|ib'er|ib-er|iber|leerkracht|lk|directeur|directrice|logopedist|logopediste"
+    r"|rt|rt'er|smw|jgz|intern begeleider|gedragsspecialist|zorgco[öo]rdinator|invaller"
+    r"|stagiair|stagiaire|onderwijsassistent|oa|voorzitter|notulist|co[öo]rdinator"
+    r"|jeugdverpleegkundige|schoolarts|tolk|ambulant begeleider|ab'er)\s?[),])",
     re.IGNORECASE,
+)
+# The first word of a line in a list of pupils: "Mariya – inhalator om 12:00", "• Tygo:
+# praat nog weinig", "- Stoyan - eerste dag".
+# A colon only after a bullet: "E-mail: ..." and "Lesidee: ..." are a form's or a note's labels.
+LIST_ENTRY = re.compile(r"[ \t]{0,4}(?:([-*•·>✅⚠️️]{1,3})[ \t]{0,3})?$")
+LIST_SEPARATOR = re.compile(r"[ \t]{1,2}[–—-][ \t]|(:)[ \t]")
+# The line after a greeting is the writer's name: "Groet,\nHuub", "Liefs,\nAnouk".
+SIGN_OFF = re.compile(
+    r"(?im)^[ \t]*(?:groet|groeten|groetjes|gr|mvg|met vriendelijke groet|vriendelijke groet"
+    r"|hartelijke groet|met hartelijke groet|liefs|dank|bedankt|dankjewel|hgr|x|xx|xxx)"
+    r"[ \t]*[,!.]?[ \t]*\n[ \t]*(?=[A-Z])"
 )
 MAX_PARTICLES = 3  # "van der", "van de", "van 't": never more than three in a row
 # Particles that are mostly prepositions: "juf Anouk op de Regenboog" is no surname, so
@@ -228,6 +246,24 @@ def find_names(text: str, add) -> None:
     form_starts = {m.end() for m in FORM_LABEL.finditer(text)}
     about = words.family_words() | ABOUT_PERSON
     pets: set[str] = set()  # names this text gave to a toy or an animal
+    signed = {m.end() for m in SIGN_OFF.finditer(text)}
+
+    def list_entry(tok):
+        line_start = text.rfind("\n", 0, tok.start()) + 1
+        if tok.start() - line_start > 8:
+            return False
+        bullet = LIST_ENTRY.match(text, line_start, tok.start())
+        separator = LIST_SEPARATOR.match(text, tok.end())
+        return bool(bullet and separator and (bullet.group(1) or not separator.group(1)))
+
+    def role_after_surname(i):
+        # "Lei Smeets (ib)": the bracket follows the surname.
+        return (
+            i + 1 < len(tokens)
+            and tokens[i + 1].group()[:1].isupper()
+            and _only_space_between(text, tokens[i], tokens[i + 1])
+            and BRACKET.match(text, tokens[i + 1].end()) is not None
+        )
 
     def of_person(i):
         """ "moeder van Dmytro", "het BSN van Maksym": "van" after a word about a person."""
@@ -349,6 +385,8 @@ def find_names(text: str, add) -> None:
                 or _with_family(lows, i)
                 or (capital and (of_person(i) or tok.start() in form_starts))
                 or _pair_then_plural_verb(text, tokens, lows, i)
+                or (capital and low not in tricky and (list_entry(tok) or tok.start() in signed))
+                or (capital and role_after_surname(i))
             )
             mid_sentence = capital and not sentence_start(text, tok.start())
             is_name = (bool(evidence) or mid_sentence) and not (at_place and low not in known)
@@ -386,6 +424,12 @@ def find_names(text: str, add) -> None:
                 )
                 or (of_person(i) and _looks_like_name(word) and _not_a_word(word))
                 or _two_unknown_words(text, tokens, lows, i)
+                or (
+                    _not_a_word(word)
+                    and low not in not_names
+                    and not _acronym(word)
+                    and (list_entry(tok) or tok.start() in signed or role_after_surname(i))
+                )
             )
         if not is_name:
             i += 1

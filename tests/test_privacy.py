@@ -254,6 +254,25 @@ def test_a_name_beside_a_sum_or_a_pet_is_still_a_name():
     assert privacy.scan("Hij is 10, dus hij komt in groep 6.") == []
 
 
+def test_names_in_lists_minutes_and_sign_offs():
+    scan = privacy.scan
+    minutes = "aanw: Pauline (ib), Miep (1/2a), Dunya (1/2b)\n• Tygo: praat nog weinig"
+    assert [f.text for f in scan(minutes)] == ["Pauline", "Miep", "Dunya", "Tygo"]
+    medicines = "Ivan – mag buiten spelen\nMariya – inhalator om 12:00\nStoyan – eerste dag"
+    assert [f.text for f in scan(medicines)] == ["Ivan", "Mariya", "Stoyan"]
+    assert [f.text for f in scan("Mevrouw Bouzid weet ervan.\n\nGroet,\nHuub")] == [
+        "Bouzid",
+        "Huub",
+    ]
+    # A week's plan, a form's labels and a team's greeting name nobody.
+    for text in (
+        "Maandag – gym\nDinsdag – zwemmen\nLet op: de bus gaat eerder",
+        "Naam: ....\nE-mail: ....\nLesidee: de kinderen interviewen elkaar",
+        "Groet,\nHet team van groep 5",
+    ):
+        assert scan(text) == [], text
+
+
 def test_teachers_names_are_names_too():
     text = "Vraag het aan juf Anouk op de Regenboog."
     assert privacy.scrub(text, SCHOOLS) == "Vraag het aan juf [naam] op [school]."
