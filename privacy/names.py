@@ -589,6 +589,7 @@ def _verb_after(text, tokens, lows, i, any_form=False, plural=False) -> bool:
     return low in words.person_verbs() or (any_form and _verb_form(low))
 
 
+@lru_cache(maxsize=4096)  # the same words come back in every sentence
 def _verb_form(low: str) -> bool:
     """Is low a Dutch verb form of one person: a stem + t ("danst"), a past tense ("danste")?
 
