@@ -13,12 +13,15 @@ export TRANSFORMERS_OFFLINE := 1
 .PHONY: setup run test check lint format demo bench load lighthouse clean
 
 # The privacy guard's generated lists (privacy/data/generated/, not in git): the Dutch word
-# filter from wdutch, and the extra first names from deduce's wheel. deduce is downloaded,
+# filter from wdutch, and the extra first names from the wheels of deduce and gender-guesser
+# (names of many countries; GNU FDL data). deduce is downloaded,
 # never installed (its regex<2025 pin conflicts with transformers), and only when it is not
 # there yet, so that `make check` does not need the network; the build runs last, after pip.
 setup: /usr/share/dict/dutch $(VENV)/.installed portal/static/vendor/htmx.min.js node_modules/.installed
 	ls .cache/wheels/deduce-3.0.6-*.whl >/dev/null 2>&1 || \
 		$(BIN)/python -m pip download --quiet --no-deps --only-binary=:all: --dest .cache/wheels deduce==3.0.6
+	ls .cache/wheels/gender_guesser-0.4.0-*.whl >/dev/null 2>&1 || \
+		$(BIN)/python -m pip download --quiet --no-deps --only-binary=:all: --dest .cache/wheels gender-guesser==0.4.0
 	$(BIN)/python -m privacy.lexicon build
 
 # torch first, from the CPU build on local disk: otherwise sentence-transformers pulls

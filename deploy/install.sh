@@ -66,6 +66,9 @@ step "Python environment in $APP_DIR/.venv"
 # installed (its regex<2025 pin conflicts with transformers) and never committed (GPL data).
 .venv/bin/python -m pip download --quiet --no-deps --only-binary=:all: --dest .cache/wheels \
     deduce==3.0.6
+# ... and from gender-guesser's (names of many countries; its data is GNU FDL, not committed).
+.venv/bin/python -m pip download --quiet --no-deps --only-binary=:all: --dest .cache/wheels \
+    gender-guesser==0.4.0
 # The privacy guard's Dutch word filter (from wdutch's list) and those first names are
 # generated, not in git; build them while the checkout is still writable (the portal cannot
 # write there).

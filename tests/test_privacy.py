@@ -674,3 +674,22 @@ def test_common_passwords_are_refused(app):
     with pytest.raises(accounts.AccountError, match="veelgebruikte"):
         accounts.validate_password("wachtwoord123")
     accounts.validate_password("drie rustige woorden")
+
+
+def test_world_names_keep_names_and_leave_out_words_places_and_codes():
+    from privacy.lexicon import world_names
+
+    lines = [
+        "# a comment line of the dictionary, long enough to look like an entry at all",
+        "M  Krasimir                  1",
+        "F  Despina                   1",
+        "M  Breda                     1",  # a place: a capitalised entry of the word list
+        "M  Storm                     1",  # a Dutch word
+        "M  Jean+Pierre               1",  # two names
+        "F  <A/>sa                    1",  # a special character code
+        "M  Al                        1",  # too short
+        "M  Avi                       1",  # in geen-namen.txt (AVI reading levels)
+        "F  Olena                     1",  # already taken from deduce
+    ]
+    entries = ["Breda\n", "storm\n", "huis\n"]
+    assert world_names(lines, entries, {"olena"}) == ["despina", "krasimir"]
