@@ -325,7 +325,7 @@ def find_names(text: str, add) -> None:
         def before_name(i=i, next_word=next_word):
             return next_word == "en" and _is_plain_name(tokens, i + 2)
 
-        is_name = False
+        is_name = unknown = False
         if surname_first:
             is_name = True  # "gezin De Graaf", "mevrouw van Dijk"
         elif low in not_names or len(low) < 2:
@@ -390,7 +390,12 @@ def find_names(text: str, add) -> None:
             )
             mid_sentence = capital and not sentence_start(text, tok.start())
             is_name = (bool(evidence) or mid_sentence) and not (at_place and low not in known)
+            # A name of the larger list is no Dutch word: what makes an unknown word a name
+            # ("Elmedin Begović en Fiyori zitten") makes it one too.
+            unknown = not is_name and low not in known
         else:
+            unknown = True
+        if unknown:
             # An unknown capitalised word is a name after a trigger ("mijn leerling Xandro"),
             # before a bracket with an age or group, with a possessive before "moeder", or
             # next to another name ("Awet en Daan"). Not when the word starts a new sentence
