@@ -22,12 +22,16 @@ EMAIL = re.compile(
     r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}\b(?![.\w-]{0,64}@)", re.ASCII
 )
 PHONE = re.compile(
-    r"(?<![\w+])(?:\+31|0031|0)[\s-]?\(?0?\)?[1-9](?:[\s-]?\d){8}(?!\d)"
+    # Not a date with the year right after it ("08-06-2012\t12" in a table); spaces and
+    # dashes between the digits, also " - " after the area code ("076 - 514 22 98"), never a
+    # tab or a line break (the next cell of a table).
+    r"(?<![\w+])(?!\d\d-\d\d-(?:19|20)\d\d)"
+    r"(?:\+31|0031|0)[ \u00a0-]?\(?0?\)?[1-9](?:(?: - |[ \u00a0-])?\d){8}(?!\d)"
     # An area code in brackets: "(050) 318 44 72", "(0591) 61 23 45".
     r"|(?<![\w+(])\(0[1-9]\d\)[\s-]?\d(?:[\s-]?\d){6}(?!\d)"
     r"|(?<![\w+(])\(0[1-9]\d\d\)[\s-]?\d(?:[\s-]?\d){5}(?!\d)"
 )
-BSN = re.compile(r"(?<![\d.])(?:\d{9}|\d{4}\.\d{2}\.\d{3}|\d{3}[ .]\d{3}[ .]\d{3})(?![\d])")
+BSN = re.compile(r"(?<![\d.])(?:\d{9}|\d{4}\.\d{2}\.\d{3}|\d{3}([ .-])\d{3}\1\d{3})(?![\d])")
 POSTCODE = re.compile(r"\b[1-9]\d{3}\s?(?!SA|SD|SS|sa|sd|ss)[A-Za-z]{2}\b(?!-)")
 # A postcode in lower case with a space is one when a town follows: "9403 kh Assen" (not
 # "2012 en Daarna": two-letter words are no postcode).
@@ -99,7 +103,7 @@ _MONTH_NUMBER = {
 DATE = re.compile(
     r"(?<![\w/.-])(?=\d)(?:"
     r"(?P<d>\d{1,2})(?P<s>[-/.])(?P<m>\d{1,2})(?P=s)(?P<y>(?:19|20)\d{2})"
-    r"|(?P<iy>(?:19|20)\d{2})-(?P<im>\d{1,2})-(?P<id>\d{1,2})"
+    r"|(?P<iy>(?:19|20)\d{2})(?P<is>[-/])(?P<im>\d{1,2})(?P=is)(?P<id>\d{1,2})"
     r"|(?P<wd>\d{1,2})" + _SPACE + r"{1,3}(?P<wm>" + MONTHS + r")\.?" + _SPACE + r"{1,3}"
     r"(?P<wy>(?:19|20)\d{2})"
     r")(?![\w/-]|\.\d)",
@@ -322,22 +326,53 @@ def _dutch_word(low: str) -> bool:
     return is_dutch_word(low)
 
 
+# A cell of a pasted table: "| 6237 kw |", "|3094 bm|", a tab or a semicolon around it.
+_CELL_BEFORE = re.compile(r"[|\t;][ \t]{0,3}$")
+_CELL_AFTER = re.compile(r"[ \t]{0,3}(?:[|\t;]|\r?$)", re.M)
+_ADDRESS_GAP = re.compile(r",?[ \t]{1,3}$")
+
+
 def postcodes(text: str):
     """Yield (start, end) of each postcode: "9721 PK", "1034ab", and "9403 kh" before a town."""
+    address_ends = header = None
     for m in POSTCODE.finditer(text):
         found = m.group()
-        if found[-2:].isupper() or found[-3] != " " or _lower_postcode(text, m):
+        if found[-2:].isupper() or found[-3] != " ":
+            yield m.start(), m.end()
+            continue
+        if address_ends is None:  # only for a postcode in lower case: most texts have none
+            address_ends = {end for _, end in addresses(text)}
+        gap = _ADDRESS_GAP.search(text, max(0, m.start() - 4), m.start())
+        after_address = gap is not None and gap.start() in address_ends
+        if header is None:  # a table with a postcode column: "kw" and "an" are its letters too
+            header = text.lower().find("postcode")
+        if _lower_postcode(text, m, after_address, 0 <= header < m.start()):
             yield m.start(), m.end()
 
 
-def _lower_postcode(text: str, m: re.Match) -> bool:
-    """ "9403 kh Assen" is a postcode; "In 2019 is Daan", "2021 en Daarna" are not."""
+def _lower_postcode(
+    text: str, m: re.Match, after_address: bool = False, postcode_named: bool = False
+) -> bool:
+    """ "9403 kh Assen" is a postcode; "In 2019 is Daan", "2021 en Daarna" are not.
+
+    Right after a street and its number ("zuiderweg 130b 2615 hk"), or on a form's postcode
+    line before a town ("Postcode/woonplaats: 4417 an Goes"), even letters that make a word
+    are a postcode's.
+    """
     number, letters = m.group()[:4], m.group()[-2:]
-    if letters in TWO_LETTER_WORDS or _dutch_word(letters) or 1900 <= int(number) <= 2099:
+    label = POSTCODE_LABEL.search(text, max(0, m.start() - 24), m.start()) is not None
+    town = TOWN_AFTER.match(text, m.end()) is not None
+    if 1900 <= int(number) <= 2099 and not after_address:
         return False
-    if POSTCODE_LABEL.search(text, max(0, m.start() - 24), m.start()):
+    cell = (
+        _CELL_BEFORE.search(text, max(0, m.start() - 4), m.start()) is not None
+        and _CELL_AFTER.match(text, m.end()) is not None
+    )
+    if letters in TWO_LETTER_WORDS or _dutch_word(letters):
+        return after_address or (label and town) or (cell and postcode_named)
+    if label or after_address:
         return True  # a form's line: "postcode: 3082 tr", "Postcode/woonplaats: 9203 kl"
-    return TOWN_AFTER.match(text, m.end()) is not None
+    return cell or town  # a table's postcode column, or "9403 kh Assen"
 
 
 @lru_cache(maxsize=64)

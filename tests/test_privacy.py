@@ -519,9 +519,7 @@ FLOORS = {"heldout-7": {"name": 0.89, "school": 0.92, "false_alarm_rate": 0.093}
 
 
 def labelled_sets(frozen=False):
-    return sorted(
-        p for p in DATA.glob("*.jsonl") if frozen or p.stem not in FROZEN | set(FLOORS)
-    )
+    return sorted(p for p in DATA.glob("*.jsonl") if frozen or p.stem not in FROZEN | set(FLOORS))
 
 
 @pytest.mark.parametrize("name", sorted(FLOORS))
@@ -709,3 +707,33 @@ def test_world_names_keep_names_and_leave_out_words_places_and_codes():
     ]
     entries = ["Breda\n", "storm\n", "huis\n"]
     assert world_names(lines, entries, {"olena"}) == ["despina", "krasimir"]
+
+
+@pytest.mark.parametrize(
+    "text, kind, found",
+    [
+        ("Bel 076 - 514 22 98 na drieën", "phone", "076 - 514 22 98"),
+        ("Telefoon: 06 - 28 31 04 57", "phone", "06 - 28 31 04 57"),
+        ("BSN: 609-494-132", "bsn", "609-494-132"),
+        ("Geboortedatum: 2016/06/15", "birthdate", "2016/06/15"),
+        ("adres: zuiderweg 130b 2615 hk", "postcode", "2615 hk"),
+        ("Postcode/woonplaats: 4417 an Goes", "postcode", "4417 an"),
+        ("Naam | Adres | Postcode\n| Habtom | Singel 149 | 6237 kw |", "postcode", "6237 kw"),
+        ("Safae Bouzid|2013-02-03|3094 bm|Rotterdam|10", "postcode", "3094 bm"),
+    ],
+)
+def test_numbers_in_the_forms_of_heldout_7(text, kind, found):
+    assert found in [text[f.start : f.end] for f in privacy.scan(text) if f.kind == kind]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gurpreet\t08-06-2012\t12\tSpoorlaan",  # a date, then the next cell: no phone
+        "In 2019 en 2020 kwamen er 3000 ab-leerlingen bij",
+        "De toets van 2016 en de groep van 2017 ab",
+        "Zie pagina 1234 ab en verder",
+    ],
+)
+def test_no_phone_or_postcode_in_dates_years_and_pages(text):
+    assert [f.kind for f in privacy.scan(text) if f.kind in ("phone", "postcode")] == []
