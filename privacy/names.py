@@ -29,6 +29,10 @@ BRACKET = re.compile(
     # A role or a class in a list of who was there: "Pauline (ib), Miep (1/2a)", "Olena
     # (mama van Sofiia)".
     r"|(?:mama|papa|moeder|vader)\s(?:van\b|\))|\d/\d[a-z]?\)|\d[a-z]\)"
+    # Who someone is to the pupil in a contact list: "Gracia (moeder), 06 ...", "Naser
+    # (oom)", "Yan (voogd)"; and "Storm (jongen, groep 3)".
+    r"|(?:moeder|vader|mama|papa|oom|tante|opa|oma|voogd|pleegmoeder|pleegvader|stiefvader"
+    r"|stiefmoeder|broer|zus|buurvrouw|buurman|oppas)\s?\)|(?:jongen|meisje),"
     r"|(?:ib|ib'er|ib-er|iber|leerkracht|lk|directeur|directrice|logopedist|logopediste"
     r"|rt|rt'er|smw|jgz|intern begeleider|gedragsspecialist|zorgco[öo]rdinator|invaller"
     r"|stagiair|stagiaire|onderwijsassistent|oa|voorzitter|notulist|co[öo]rdinator"
@@ -470,7 +474,13 @@ def _again(text, tokens, lows, found, add) -> None:
     }
     i = 0
     while i < len(tokens):
-        if i in taken or lows[i] not in seen or not tokens[i].group()[:1].isupper():
+        # Again in lower case too ("Jordayro ... jordayro heeft weer gebeten"), unless that
+        # is a Dutch word.
+        if (
+            i in taken
+            or lows[i] not in seen
+            or not (tokens[i].group()[:1].isupper() or _not_a_word(lows[i]))
+        ):
             i += 1
             continue
         end = _surname_end(tokens, lows, i)
@@ -733,7 +743,9 @@ def _with_family(lows, i) -> bool:
 
 
 def _only_space_between(text, a, b) -> bool:
-    return b.start() - a.end() <= 3 and not text[a.end() : b.start()].strip()
+    # A tab separates a table's cells: "Leerling\tGeboortedatum" are two headers.
+    gap = text[a.end() : b.start()]
+    return b.start() - a.end() <= 3 and not gap.strip() and "\t" not in gap
 
 
 def _masked(text: str) -> set[int]:

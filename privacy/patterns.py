@@ -417,7 +417,8 @@ def words_before(text: str, pos: int, limit: int = 3, capital: bool = True) -> i
     start = pos
     for _ in range(limit):
         k = start
-        while k > 0 and start - k < 3 and text[k - 1] in " \t\u00a0":
+        # Not over a tab: it separates a table's cells, never the words of one name.
+        while k > 0 and start - k < 3 and text[k - 1] in " \u00a0":
             k -= 1
         if k == start:
             break
