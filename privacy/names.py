@@ -4,6 +4,7 @@ Linear in the length of the text: one pass over the words, and every look around
 (back to the start of the sentence, on over a surname) is bounded.
 """
 
+import bisect
 import re
 from functools import cache, lru_cache
 
@@ -50,6 +51,43 @@ SIGN_OFF = re.compile(
     r"|hartelijke groet|met hartelijke groet|liefs|dank|bedankt|dankjewel|hgr|x|xx|xxx)"
     r"[ \t]*[,!.]?[ \t]*\n[ \t]*(?=[A-Z])"
 )
+# A greeting at a line's start: "Beste Giorgos,", "Hoi Patrick,", "Dag Mariela, wil je ...".
+SALUTATION = re.compile(
+    r"(?im)^[ \t]*(?:beste|dag|hoi|hallo|hai|hey|hee|lieve|goedemorgen|goedemiddag"
+    r"|goedenavond|geachte)[ \t]+(?=[^\W\d_])"
+)
+SALUTATION_END = re.compile(r"[ \t]*[,!]|[ \t]*\r?$", re.M)
+# A chat's speaker after the time: "[16:42] Halyna: ...", "12-03-24 16:42 - olena: ...".
+CHAT_SPEAKER = re.compile(
+    r"(?m)^[ \t]*\[?(?:\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4},?[ \t]{1,2})?\d{1,2}[:.]\d{2}\]?"
+    r"[ \t]{0,2}(?:[-–][ \t]{0,2})?(?=[^\W\d_][\w'’-]{0,30}:)"
+)
+# A line of a chat or a transcript without times: "Wendell: Quincy heeft hem".
+SPEAKER_LINE = re.compile(r"(?m)^[ \t]*(?=[A-Z][a-z]{1,15}:[ \t])")
+MIN_SPEAKER_LINES = 3
+# Initials before a surname: "J. de Boer", "K. Sijbesma", "H. Postma, directeur"; not a
+# letter that ends a sentence: "Zie bijlage B. Daarna", "Plan B. Iedereen".
+INITIALS = re.compile(
+    r"(?<![\w.])(?:[A-Z]\.[ ]?){1,3}[ ]?(?=(?:(?:van|de|der|den|ter|ten|te|'t)[ ]){0,3}[A-Z][a-z])"
+)
+INITIAL_PARTICLES = re.compile(r"(?:(?:van|de|der|den|ter|ten|te|'t)[ ]){0,3}")
+LETTER_LABEL = re.compile(
+    r"(?i)\b(?:bijlage|bijlagen|plan|groep|stap|fase|optie|vraag|deel|niveau|avi|klas|lokaal"
+    r"|route|variant|versie|model|type|blok|vak|punt|item|hoofdstuk|paragraaf|les|thema|kolom"
+    r"|rij|gebouw|ingang|vleugel|vitamine|categorie|schema|rapport|cijfer|score)[ ]{1,2}$"
+)
+# Where a line holds a phone number, an e-mail address, a BSN or a date, the words at its
+# start before a separator are whose they are: "Chadrick Winklaar: 0638777490", "Maduro,
+# Yudelka — 06-...", "Yifan Wong,8a,188210672", "Liu, Haoran\tgr 4\t12-12-2015".
+_CAP = r"[A-Z][\w'’-]{1,30}"
+_ENTRY_PARTICLES = r"(?:[ ](?:van|de|der|den|ter|ten|te|'t|el|al|ben|bin|da|dos|do))"
+ENTRY_NAMES = re.compile(
+    r"(?m)^[ \t]{0,4}(?:[-*•·>]{1,3}[ \t]{0,3})?"
+    r"(" + _CAP + r"(?:" + _ENTRY_PARTICLES + r"{0,3}[ ]" + _CAP + r"){0,3})"
+    r"(?:,[ ]?(" + _CAP + r"(?:[ ]" + _CAP + r"){0,2}))?"
+    r"(?=[ \t]{0,2}(?:[:–—|;,\t]|-[ \t]|\())"
+)
+NEWLINE = re.compile("\n")
 MAX_PARTICLES = 3  # "van der", "van de", "van 't": never more than three in a row
 # Particles that are mostly prepositions: "juf Anouk op de Regenboog" is no surname, so
 # after these a surname must be a known one.
@@ -251,9 +289,31 @@ def find_names(text: str, add) -> None:
     about = words.family_words() | ABOUT_PERSON
     pets: set[str] = set()  # names this text gave to a toy or an animal
     signed = {m.end() for m in SIGN_OFF.finditer(text)}
+    greeted = {m.end() for m in SALUTATION.finditer(text)}
+    speakers = {m.end() for m in CHAT_SPEAKER.finditer(text)}
+    speaker_lines = [m.end() for m in SPEAKER_LINE.finditer(text)]
+    if len(speaker_lines) >= MIN_SPEAKER_LINES:
+        speakers.update(speaker_lines)
+    initialled = {
+        # Where the surname starts, after its particles ("J. de Boer"): the name's start.
+        INITIAL_PARTICLES.match(text, m.end()).end(): m.start()
+        for m in INITIALS.finditer(text)
+        if not LETTER_LABEL.search(text, max(0, m.start() - 20), m.start())
+    }
+    _entry_names(text, add, masked)
+
+    def salutation(i):
+        # "Beste Giorgos,": the greeted person, up to a comma, "!" or the line's end.
+        end = _surname_end(tokens, lows, i)
+        return tokens[i].start() in greeted and SALUTATION_END.match(text, tokens[end].end())
+
+    line_starts = [0] + [m.end() for m in NEWLINE.finditer(text)]
+
+    def line_start_of(pos):
+        return line_starts[bisect.bisect_right(line_starts, pos) - 1]
 
     def list_entry(tok):
-        line_start = text.rfind("\n", 0, tok.start()) + 1
+        line_start = line_start_of(tok.start())
         if tok.start() - line_start > 8:
             return False
         bullet = LIST_ENTRY.match(text, line_start, tok.start())
@@ -391,6 +451,8 @@ def find_names(text: str, add) -> None:
                 or _pair_then_plural_verb(text, tokens, lows, i)
                 or (capital and low not in tricky and (list_entry(tok) or tok.start() in signed))
                 or (capital and role_after_surname(i))
+                or (low not in tricky and (tok.start() in speakers or salutation(i)))
+                or (capital and tok.start() in initialled)
             )
             mid_sentence = capital and not sentence_start(text, tok.start())
             is_name = (bool(evidence) or mid_sentence) and not (at_place and low not in known)
@@ -432,6 +494,14 @@ def find_names(text: str, add) -> None:
                     and (_not_a_word(word) or _unknown_next(tokens, i))
                 )
                 or (of_person(i) and _looks_like_name(word) and _not_a_word(word))
+                or ((tok.start() in speakers or (capital and salutation(i))) and _not_a_word(word))
+                or (
+                    # "K. Sijbesma", "H. Postma": surnames the word list has as proper names
+                    capital
+                    and tok.start() in initialled
+                    and low not in words.sentence_words()
+                    and low not in not_names
+                )
                 or _two_unknown_words(text, tokens, lows, i)
                 or (
                     _not_a_word(word)
@@ -449,6 +519,7 @@ def find_names(text: str, add) -> None:
         if _first_name_before(text, tokens, lows, i, ends):
             # "Armando Sordam (oom van Djaimy)": the evidence came after the surname.
             start = tokens[i - 1].start()
+        start = initialled.get(start, start)  # "H. Postma": the initials are the name's too
         name_end = tokens[end].end()
         if end == i:  # "Sterre's moeder": replace "Sterre", keep "'s"
             name_end = tok.start() + raw.find(word) + len(word)
@@ -655,6 +726,48 @@ def _unknown_next(tokens, i) -> bool:
         return False
     word = tokens[j].group()
     return word[:1].isupper() and not _acronym(word) and _not_a_word(word)
+
+
+def _entry_names(text: str, add, masked) -> None:
+    """Names at the start of a line that holds someone's number, e-mail, BSN or date.
+
+    "Zhou, Yichen\tgr 4\t04-03-2016", "Chadrick Winklaar: 0638777490": the words before
+    the first separator are whose these are, when one of them is no Dutch word (or a known
+    first name) and none is a label ("E-mail:", "Telefoon moeder:").
+    """
+    lines = _entry_lines(text)
+    if not lines:
+        return
+    known, tricky, not_names = words.first_names(), words.name_words(), words.not_names()
+    for m in ENTRY_NAMES.finditer(text):
+        if m.start() not in lines:
+            continue
+        parts = [g for g in (1, 2) if m.group(g)]
+        capitals = [w for g in parts for w in WORD.findall(m.group(g)) if w[:1].isupper()]
+        lows = [w.lower() for w in capitals]
+        if any(low in not_names for low in lows) or any(m.start(g) in masked for g in parts):
+            continue
+        pairs = zip(capitals, lows, strict=True)
+        if any((low in known and low not in tricky) or _not_a_word(w) for w, low in pairs):
+            for g in parts:
+                add("name", m.start(g), m.end(g))
+
+
+def _entry_lines(text: str) -> set[int]:
+    """Start offsets of the lines that hold a phone number, an e-mail, a BSN or a date."""
+    from .patterns import BSN, DATE, EMAIL, PHONE
+
+    starts = set()
+    for pattern in (PHONE, EMAIL, BSN, DATE):
+        line_start = searched = 0
+        for m in pattern.finditer(text):
+            # Only back to the previous match: a long line costs its length once.
+            newline = text.rfind("\n", searched, m.start())
+            if newline >= 0:
+                line_start = newline + 1
+            searched = m.start()
+            starts.add(line_start)
+    return starts
 
 
 def _comma_then_name(text, tokens, i) -> bool:

@@ -737,3 +737,38 @@ def test_numbers_in_the_forms_of_heldout_7(text, kind, found):
 )
 def test_no_phone_or_postcode_in_dates_years_and_pages(text):
     assert [f.kind for f in privacy.scan(text) if f.kind in ("phone", "postcode")] == []
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        ("[16:42] Halyna: Wiebe heeft weer gebeten\n[16:45] Errol: ik kom", ["Halyna", "Errol"]),
+        ("Bianca: niet wij!\nSharon: ok dankje\nWendell: Quincy heeft hem", ["Wendell", "Quincy"]),
+        ("Beste Giorgos,\n\nIk wil graag een gesprek plannen.", ["Giorgos"]),
+        ("J. de Boer en K. Sijbesma willen mee.", ["J. de Boer", "K. Sijbesma"]),
+        ("Met vriendelijke groet,\nH. Postma, directeur", ["H. Postma"]),
+        (
+            "Telefoonboom\nChadrick Winklaar: 0638777490\nBoateng, Yaw — 06 74 83 86 88",
+            ["Chadrick Winklaar", "Boateng", "Yaw"],
+        ),
+        ("Naam,Groep,BSN\nYifan Wong,8a,188210672", ["Yifan Wong"]),
+        ("Liu, Haoran\tgr 4\t12-12-2015", ["Liu", "Haoran"]),
+    ],
+)
+def test_names_in_chats_greetings_initials_and_contact_lines(text, names):
+    found = [f.text for f in privacy.scan(text) if f.kind == "name"]
+    assert all(any(n in f for f in found) for n in names), found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Telefoon: 06-12345678\nE-mail: info@school.nl\nGeb: 12-03-2016",
+        "Beste collega's,\n\nDe vergadering is verplaatst.",
+        "Hoi allemaal! Morgen is de studiedag.",
+        "Zie bijlage B. Daarna volgt het plan.",
+        "[10:15] Mededeling: de gym valt uit",
+    ],
+)
+def test_labels_greetings_and_notes_name_nobody(text):
+    assert [f.text for f in privacy.scan(text) if f.kind == "name"] == []
