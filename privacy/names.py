@@ -130,7 +130,7 @@ SURNAME_TITLES = ADULT_TITLES | {"familie", "fam", "gezin"}
 PLACE_ARTICLES = frozenset({"de"})
 PLACE_PREPOSITIONS = frozenset({"aan", "bij", "in", "naar", "naast", "op", "uit", "vanuit", "voor"})
 # Words that give a name: after a toy or a pet ("onze klassenpop heet Pompom") no person's.
-NAMING = frozenset({"heet", "heette", "genaamd", "noemen", "noemden"})
+NAMING = frozenset({"heet", "heette", "genaamd", "noemen", "noemden", "genoemd"})
 # After these a capitalised word is a place, even one that is also a name ("uit India").
 PLACE_ONLY = frozenset({"in", "uit", "vanuit", "te"})
 POSSESSIVES = frozenset({"zijn", "haar", "z'n", "d'r"})
@@ -166,6 +166,20 @@ EXERCISE_QUOTE = re.compile(r"[\"“„‘'](?=[A-Z])([^\"“”„‘’'\n]{1,
 EXERCISE_WORDS = re.compile(
     r"(?i)\b(?:som|sommen|\w+som|opgave|opgaven|oefening|rekenen|reken\w*|werkblad|"
     r"methode|lesboek|werkboek|gynzy|snappet|getal & ruimte|wereld in getallen|pluspunt)\b"
+)
+# A sentence about a method's text, sum or figures names its people: "In Alles telt staat een
+# som over Kees", "In de methode Estafette komt een tekst voor over een jongen die Tim heet",
+# "In de nieuwe rekenmethode heten de vaste figuren Bas en Lot". Both a method and a part of
+# it must be named ("tijdens het rekenen sloeg Daan" is a pupil).
+METHOD_SENTENCE = re.compile(r"[^.!?\n]{1,400}")
+METHOD_NAME = re.compile(
+    r"(?i)\b(?:\w*methode|alles telt|estafette|taal actief|staal|pluspunt|wereld in getallen"
+    r"|getal (?:&|en) ruimte|veilig leren lezen|snappet|gynzy|taalverhaal|lijn 3|wizwijs"
+    r"|blink|naut|meander|brandaan|kim[- ]versie|leesfontein|nieuwsbegrip)\b"
+)
+METHOD_PART = re.compile(
+    r"(?i)\b(?:som|sommen|opgave|opgaven|tekst|teksten|verhaal|verhaaltje|figuren|figuurtjes"
+    r"|personage|personages|hoofdpersoon|hoofdpersonen|dictee|leestekst)\b"
 )
 # Toys and animals written as compounds ("schoolhond Bobbie", "klassenknuffel Beer").
 PET_ENDINGS = ("hond", "pop", "knuffel", "konijn", "kat", "poes", "cavia", "hamster", "mascotte",
@@ -356,7 +370,11 @@ def find_names(text: str, add) -> None:
         if not (capital or low in known or low in extra or surname_first or lower_title):
             i += 1  # most words: lower case and no name
             continue
-        after_trigger = prev in words.name_triggers() or prev in ADULT_TITLES
+        # Not across a tab or a line: "Leerling\tGeboortedatum" are a table's two headers.
+        gap = text[tokens[i - 1].end() : tok.start()] if i else ""
+        after_trigger = (prev in words.name_triggers() or prev in ADULT_TITLES) and not (
+            "\t" in gap or "\n" in gap
+        )
         next_word = lows[i + 1] if i + 1 < len(tokens) else ""
         after_name = (
             prev == "en" and (i - 2) in ends and _only_space_between(text, tokens[i - 1], tok)
@@ -405,9 +423,11 @@ def find_names(text: str, add) -> None:
                 pets.add(low)
         elif i and text[tokens[i - 1].end() : tok.start()] == "(":
             is_name = False  # "kind(eren)": the end of a word, no name
-        elif (prev in NAMING or (prev in ("dat", "die") and next_word in NAMING)) and (
-            set(lows[max(0, i - 5) : i - 1]) & words.not_person_triggers()
-        ):
+        elif (
+            prev in NAMING
+            or (prev in ("dat", "die") and next_word in NAMING)
+            or NAMING & set(lows[i + 1 : i + 4])  # "die de kinderen Lars hebben genoemd"
+        ) and _toy_or_pet_before(lows, i):
             is_name = False  # "Onze klassenpop heet Pompom", "een schaap dat Saartje heet"
         elif low in words.verb_names() and (prev in PRONOUNS or next_word in PRONOUNS):
             is_name = False  # "Ik ben (groep 6) nieuw", "Ben jij ook ...": the verb
@@ -728,6 +748,15 @@ def _unknown_next(tokens, i) -> bool:
     return word[:1].isupper() and not _acronym(word) and _not_a_word(word)
 
 
+def _toy_or_pet_before(lows, i) -> bool:
+    """A toy or an animal among the dozen words before: "Onze schoolhond (een labradoodle die
+    drie dagen meekomt) heet Bikkel", "een nieuwe klassenknuffel, een pluche ijsbeer"."""
+    window = lows[max(0, i - 12) : i - 1]
+    return bool(set(window) & words.not_person_triggers()) or any(
+        len(w) > 5 and w.endswith(PET_ENDINGS) for w in window
+    )
+
+
 def _entry_names(text: str, add, masked) -> None:
     """Names at the start of a line that holds someone's number, e-mail, BSN or date.
 
@@ -899,6 +928,12 @@ def _masked(text: str) -> set[int]:
             mask(m.start(1), m.end(1))
             for w in WORD.finditer(m.group(1)):
                 if w.group()[:1].isupper():
+                    characters.add(w.group().lower())
+    for m in METHOD_SENTENCE.finditer(text):
+        part = METHOD_PART.search(m.group())
+        if part and METHOD_NAME.search(m.group()):
+            for w in WORD.finditer(text, m.start() + part.end(), m.end()):
+                if w.group()[:1].isupper() and w.group().lower() not in words.not_names():
                     characters.add(w.group().lower())
     for m in _character_phrases().finditer(text):
         mask(m.start(), m.end())

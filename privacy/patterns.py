@@ -316,7 +316,8 @@ GENERIC_CELLS = NON_ANSWERS | {
 NOT_SCHOOLS = frozenset(
     {"peuterspeelzaal", "kinderdagverblijf", "opvang", "bso", "speciaal", "voortgezet",
      "bibliotheek", "bovenbouw", "onderbouw", "middenbouw", "toekomst", "efteling", "veluwe",
-     "klokhuis", "facebookgroep", "kinderopvang", "gemeente", "wijkteam", "jeugdzorg"}
+     "klokhuis", "facebookgroep", "kinderopvang", "gemeente", "wijkteam", "jeugdzorg",
+     "ruijter", "gorgels"}
 )  # fmt: skip
 
 
@@ -626,9 +627,19 @@ def _school_pattern(names: tuple[str, ...]) -> re.Pattern | None:
     return re.compile(r"(?<![\w'’-])(?=[^\W\d_])(?:" + "|".join(alternatives) + r")(?![\w'’-])")
 
 
+# "Achter de Regenboog" is a charity for grieving children, not the school De Regenboog.
+_NOT_SCHOOL_BEFORE = re.compile(r"(?i)\bachter[ \t]$")
+
+
 def region_schools(text: str, names) -> list[tuple[int, int]]:
     pattern = _school_pattern(tuple(names))
-    return [(m.start(), m.end()) for m in pattern.finditer(text)] if pattern else []
+    if not pattern:
+        return []
+    return [
+        (m.start(), m.end())
+        for m in pattern.finditer(text)
+        if not _NOT_SCHOOL_BEFORE.search(text, max(0, m.start() - 7), m.start())
+    ]
 
 
 def school_variants(name: str) -> list[str]:

@@ -772,3 +772,29 @@ def test_names_in_chats_greetings_initials_and_contact_lines(text, names):
 )
 def test_labels_greetings_and_notes_name_nobody(text):
     assert [f.text for f in privacy.scan(text) if f.kind == "name"] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In Alles telt staat een som over Kees die 16 euro spaart. Kees heeft dan 192 euro.",
+        "In de nieuwe rekenmethode heten de vaste figuren Bas en Lot. Mijn klas vindt Lot stom.",
+        "Onze schoolhond (een labradoodle die drie dagen per week meekomt) heet Bikkel.",
+        "We hebben een klassenknuffel, een ijsbeer die de kinderen Lars hebben genoemd.",
+        "In de kerstviering lopen de drie koningen Caspar, Melchior en Balthasar mee.",
+        "De meisjes vechten over wie Hanne, Marthe of Julia mag zijn in de K3-playbackshow.",
+        "Een leerling vroeg of 'een Noor' ook iemand uit Noorwegen is.",
+        "Het werd een gesprek over arm en rijk.",
+        "Heeft iemand de folder van Achter de Regenboog over rouw?",
+        "Ze kozen tussen hagelslag van De Ruijter en pindakaas.",
+        "Leerling\tGeboortedatum\tLeeftijd\tAdres",
+    ],
+)
+def test_methods_pets_kings_and_brands_name_nobody(text):
+    found = privacy.scan(text, ["Basisschool De Regenboog"])
+    assert [(f.kind, f.text) for f in found if f.kind in ("name", "school")] == []
+
+
+def test_a_pupil_named_during_a_lesson_is_still_a_name():
+    text = "Tijdens het rekenen uit de methode sloeg Daan zijn buurman."
+    assert [f.text for f in privacy.scan(text) if f.kind == "name"] == ["Daan"]
