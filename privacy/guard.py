@@ -120,7 +120,7 @@ def _ages(text: str, found: list[Finding]) -> list[Finding]:
         for kind, start, end in patterns.table_cells(text)
         if kind == "age"
     ]
-    for pattern in (patterns.AGE_FIELD, patterns.AGE_AFTER_PRONOUN):
+    for pattern in (patterns.AGE_FIELD, patterns.AGE_AFTER_PRONOUN, patterns.AGE_APPOSITION):
         ages += [
             Finding("age", m.start(1), m.end(1), m.group(1), REPLACEMENTS["age"])
             for m in pattern.finditer(text)

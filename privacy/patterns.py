@@ -175,7 +175,15 @@ FORM_SCHOOL = re.compile(
 # with a capitalised article is a school in teachers' texts (a place has no article:
 # "in Assen"; "de Efteling" and "de Veluwe" are written with a small "de").
 SCHOOL_AFTER = re.compile(
-    r"(?:(?<![\w'’-])[Oo]p|\bbij|\bnaar|\bvan)\s(De|Het|'t)\s([A-Z][a-zà-ÿ]{3,30})(?![\w'’-])"
+    r"(?:(?<![\w'’-])[Oo]p|\b[Bb]ij|\bnaar|\bvan)\s(De|Het|'t)\s([A-Z][a-zà-ÿ]{3,30})(?![\w'’-])"
+)
+# A school next to a group: "(gr 4, De Vlinderboom)", "gr7 de Horizon –", "| gr 6 | Het
+# Mozaïek |", "(De Klimop, schooljaar 2023-2024)".
+SCHOOL_BY_GROUP = re.compile(
+    r"(?i:\b(?:groep|gr\.?)[ \t]?\d{1,2}[a-z]?)(?:,[ \t]|[ \t]?\|[ \t]?|[ \t])"
+    r"((?:De|Het|'t|de|het)[ \t][A-Z][\w'’-]{2,40})(?=[ \t]?[)|–—-]|,|[ \t]*$)"
+    r"|\(((?:De|Het|'t)[ \t][A-Z][\w'’-]{2,40}),[ \t](?i:schooljaar|sj|groep|gr\b)",
+    re.MULTILINE,
 )
 WORKS = frozenset(
     {"aflevering", "afleveringen", "boek", "boeken", "film", "serie", "liedje", "liedjes",
@@ -231,7 +239,14 @@ AGE_AFTER_NAME = re.compile(
 # "Hij is 12." (not "het cijfer is 7,": only after a pronoun).
 AGE_AFTER_PRONOUN = re.compile(
     r"\b(?:hij|zij|ze)[ \t]is[ \t](?:pas[ \t]|bijna[ \t]|net[ \t]|nu[ \t])?"
-    r"(\d{1,2})(?=[,.;!](?!\d)|[ \t]*(?:\n|$))",
+    rf"(\d{{1,2}}|{_AGE_WORD})(?=[,.;!](?!\d)|[ \t]*(?:\n|$)|[ \t]en\b)",
+    re.IGNORECASE,
+)
+# "Ayaan, van vijf.", "Semhar, een meisje van 9 uit Eritrea": an apposition after a name.
+AGE_APPOSITION = re.compile(
+    r",[ \t](?:een[ \t](?:meisje|jongen|kleuter|leerling)[ \t])?van[ \t]"
+    rf"((?:\d{{1,2}}|{_AGE_WORD}))"
+    r"(?=[ \t]?[,.;!)]|[ \t](?:uit|met|die|dat|en)\b)",
     re.IGNORECASE,
 )
 # A form's age line under any label: "Leeftijd bij aanvraag: 10", "Leeftijd op 1 oktober:
@@ -587,6 +602,11 @@ def schools(text: str):
         if m.group().startswith("van") and text[before : m.start()].strip()[:1].isupper():
             continue  # "Sanne van 't Erve": a surname
         yield m.start(1), m.end()
+    for m in SCHOOL_BY_GROUP.finditer(text):
+        group = 1 if m.group(1) else 2
+        name = m.group(group).split(maxsplit=1)[1]
+        if name.lower() not in words.not_names() and name.lower() not in NOT_SCHOOLS:
+            yield m.start(group), m.end(group)
     for m in SCHOOL_BEFORE_GROUP.finditer(text):
         if m.group(1).lower() in words.not_names():
             continue

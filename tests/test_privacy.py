@@ -798,3 +798,28 @@ def test_methods_pets_kings_and_brands_name_nobody(text):
 def test_a_pupil_named_during_a_lesson_is_still_a_name():
     text = "Tijdens het rekenen uit de methode sloeg Daan zijn buurman."
     assert [f.text for f in privacy.scan(text) if f.kind == "name"] == ["Daan"]
+
+
+@pytest.mark.parametrize(
+    "text, school",
+    [
+        ("De nieuwe leerling Jiayi (gr 4, De Vlinderboom) spreekt Mandarijn.", "De Vlinderboom"),
+        ("Bij 't Anker hebben we sinds dit jaar een rustkamer.", "'t Anker"),
+        ("Overdracht gr 6 naar gr 7 (De Klimop, schooljaar 2023-2024)", "De Klimop"),
+        ("Bilal Azzouzi gr7 de Horizon – verzoek om gesprek", "de Horizon"),
+        ("Leerling: Ionuț Dumitru | gr 6 | Het Mozaïek | 10 jaar", "Het Mozaïek"),
+    ],
+)
+def test_schools_beside_a_group(text, school):
+    assert school in [f.text for f in privacy.scan(text) if f.kind == "school"]
+
+
+@pytest.mark.parametrize(
+    "text, age",
+    [
+        ("Op Kindcentrum Het Baken zit een meisje, Ayaan, van vijf. Ze bijt.", "vijf"),
+        ("Bij basisschool Het Palet gaat ze naar groep 6. Ze is nu elf en leest goed.", "elf"),
+    ],
+)
+def test_ages_in_appositions_and_after_a_pronoun(text, age):
+    assert age in [f.text for f in privacy.scan(text) if f.kind == "age"]
