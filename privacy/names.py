@@ -48,7 +48,8 @@ LIST_SEPARATOR = re.compile(r"[ \t]{1,2}[–—-][ \t]|(:)[ \t]")
 # The line after a greeting is the writer's name: "Groet,\nHuub", "Liefs,\nAnouk".
 SIGN_OFF = re.compile(
     r"(?im)^[ \t]*(?:groet|groeten|groetjes|gr|mvg|met vriendelijke groet|vriendelijke groet"
-    r"|hartelijke groet|met hartelijke groet|liefs|dank|bedankt|dankjewel|hgr|x|xx|xxx)"
+    r"|hartelijke groet|met hartelijke groet|liefs|dank|bedankt|dankjewel|hgr|x|xx|xxx"
+    r"|dank u wel|dank je wel|alvast bedankt|hartelijk dank|met groet|vriendelijke groeten)"
     r"[ \t]*[,!.]?[ \t]*\n[ \t]*(?=[A-Z])"
 )
 # A greeting at a line's start: "Beste Giorgos,", "Hoi Patrick,", "Dag Mariela, wil je ...".
@@ -111,10 +112,16 @@ FORM_LABEL = re.compile(
     r"(?im)^[ \t*•-]{0,4}(?:(?:roep|voor|achter|meisjes|geboorte)?naam"
     r"(?:[ \t](?:van[ \t](?:het|de)[ \t])?[a-z0-9]{1,12}){0,2}"
     r"|contactpersoon(?:[ \t][a-z]{2,12})?|leerling|kind|moeder|vader|verzorger|ouder|ouders"
-    r"|voogd|broer|zus|mentor|leerkracht"
+    r"|voogd|broer|zus|mentor|leerkracht|ouder/verzorger(?:[ \t]\d)?|verzorger[ \t]\d|betreft"
     r"|groepsleerkracht|ib'?er|ib-er|intern[ \t]begeleider|huisarts|contact|aanvrager)"
     r"[ \t]{0,3}:[ \t]{0,3}(?=[A-Z])"
 )
+# The labels whose value is a name whatever the word: "Roepnaam: Bao", "Voornaam: Mo".
+NAME_FIELD = re.compile(
+    r"(?im)^[ \t*•-]{0,4}(?:roep|voor|achter)?naam(?:[ \t](?:leerling|kind|ouder|moeder|vader))?"
+    r"[ \t]{0,3}:[ \t]{0,3}(?=[A-Z])"
+)
+NON_ANSWER_WORDS = frozenset({"onbekend", "nvt", "geen", "zie", "idem", "dezelfde", "nog", "niet"})
 # Words after which "van" + a word is the person it is about: "moeder van Dmytro", "het BSN
 # van Maksym", "de postcode van Kimani".
 ABOUT_PERSON = frozenset(
@@ -300,6 +307,7 @@ def find_names(text: str, add) -> None:
     ends: set[int] = set()  # indexes of tokens that end a name
     found: list[tuple[int, int]] = []  # token indexes (first, last) of each name
     form_starts = {m.end() for m in FORM_LABEL.finditer(text)}
+    name_fields = {m.end() for m in NAME_FIELD.finditer(text)}
     about = words.family_words() | ABOUT_PERSON
     pets: set[str] = set()  # names this text gave to a toy or an animal
     signed = {m.end() for m in SIGN_OFF.finditer(text)}
@@ -367,7 +375,8 @@ def find_names(text: str, add) -> None:
             and low not in not_names
             and _not_a_word(low)
         )
-        if not (capital or low in known or low in extra or surname_first or lower_title):
+        speaker = tok.start() in speakers  # "[16:47] jianguo: ..." in lower case too
+        if not (capital or low in known or low in extra or surname_first or lower_title or speaker):
             i += 1  # most words: lower case and no name
             continue
         # Not across a tab or a line: "Leerling\tGeboortedatum" are a table's two headers.
@@ -510,8 +519,13 @@ def find_names(text: str, add) -> None:
                     low not in not_names
                     and not _acronym(word)
                     and tok.start() in form_starts
-                    # "Vader: Onbekend", "Moeder: Gescheiden"; "Naam: Wei Chen" has a surname
-                    and (_not_a_word(word) or _unknown_next(tokens, i))
+                    # "Vader: Onbekend", "Moeder: Gescheiden"; "Naam: Wei Chen" has a surname;
+                    # after "Roepnaam:" any word is the name ("Roepnaam: Bao").
+                    and (
+                        _not_a_word(word)
+                        or _unknown_next(tokens, i)
+                        or (tok.start() in name_fields and low not in NON_ANSWER_WORDS)
+                    )
                 )
                 or (of_person(i) and _looks_like_name(word) and _not_a_word(word))
                 or ((tok.start() in speakers or (capital and salutation(i))) and _not_a_word(word))

@@ -293,9 +293,17 @@ def table_cells(text: str):
                     looks = value.isdigit() and len(value) <= 2
                 elif kind == "birthdate":
                     looks = value[:1].isdigit()
+                elif kind == "name":
+                    # "de Boer" in a column of surnames starts with its tussenvoegsel.
+                    head, _, rest = value.partition(" ")
+                    looks = value[:1].isupper() or (
+                        head in words.tussenvoegsels() and rest[:1].isupper()
+                    )
                 else:
                     looks = value[:1].isupper()
-                first = value.split()[0].lower() if value.split() else ""
+                first = next(
+                    (w.lower() for w in value.split() if w not in words.tussenvoegsels()), ""
+                )
                 if kind == "name" and (first in GENERIC_CELLS or first in words.not_names()):
                     looks = False  # "Jongen uit groep 5", "Leerling A": already anonymous
                 if kind and looks:

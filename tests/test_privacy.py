@@ -823,3 +823,23 @@ def test_schools_beside_a_group(text, school):
 )
 def test_ages_in_appositions_and_after_a_pronoun(text, age):
     assert age in [f.text for f in privacy.scan(text) if f.kind == "age"]
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        ("[16:47] jianguo: ikraan en wiebe zijn weer aan het vechten", ["jianguo"]),
+        ("Leerlingkaart\nRoepnaam: Bao\nAchternaam: Nguyen", ["Bao"]),
+        ("Ouder/verzorger 1: Marrit Wiersma-Bouma, tel. 06-30918275", ["Marrit Wiersma-Bouma"]),
+        ("Verwijzing logopedie\nBetreft: Rigna Koeiman, geb. 7/3/18", ["Rigna Koeiman"]),
+        ("Dank u wel,\nSorin", ["Sorin"]),
+        ("Roepnaam\tAchternaam\tAdres\nValentijn\tde Boer\tBeatrixlaan 176 A", ["de Boer"]),
+    ],
+)
+def test_names_in_forms_tables_chats_and_sign_offs(text, names):
+    found = [f.text for f in privacy.scan(text) if f.kind == "name"]
+    assert all(n in found for n in names), found
+
+
+def test_a_name_field_that_says_unknown_names_nobody():
+    assert [f for f in privacy.scan("Roepnaam: Onbekend\nVader: Nvt") if f.kind == "name"] == []
