@@ -513,24 +513,10 @@ LABELLED_SCHOOLS = [
 # heldout-7) were each measured once and are development sets since. heldout-8 was written
 # by a helper that saw neither the guard, its lists nor any other set.
 FROZEN = {"heldout-8"}
-# Development sets the guard does not meet the targets on yet: their figures at the last
-# round's end are floors, so that a change that loses ground on them fails.
-FLOORS = {"heldout-7": {"name": 0.89, "school": 0.92, "false_alarm_rate": 0.093}}
 
 
 def labelled_sets(frozen=False):
-    return sorted(p for p in DATA.glob("*.jsonl") if frozen or p.stem not in FROZEN | set(FLOORS))
-
-
-@pytest.mark.parametrize("name", sorted(FLOORS))
-def test_holds_its_ground_on_sets_below_the_targets(name):
-    report = evaluate_privacy(DATA / f"{name}.jsonl", LABELLED_SCHOOLS)
-    floors = FLOORS[name]
-    for kind in ("name", "school"):
-        assert report["kinds"][kind]["recall"] >= floors[kind], (kind, report["kinds"][kind])
-    for kind in ("bsn", "email", "phone", "postcode", "address", "birthdate"):
-        assert report["kinds"][kind]["recall"] >= 0.95, (kind, report["kinds"][kind])
-    assert report["false_alarm_rate"] <= floors["false_alarm_rate"]
+    return sorted(p for p in DATA.glob("*.jsonl") if frozen or p.stem not in FROZEN)
 
 
 @pytest.mark.parametrize("path", labelled_sets(), ids=lambda p: p.stem)
