@@ -41,6 +41,36 @@ def background_queries() -> list[str]:
         return [json.loads(line)["query"] for line in fh if line.strip()]
 
 
+BACKGROUND_QUESTIONS = Path(__file__).parent / "background-questions.txt"
+
+
+def background_questions() -> list[str]:
+    """Teacher questions that no case about a pupil's behaviour answers (the "nothing fits"
+    background of the bands, index/ranking.py)."""
+    with open(BACKGROUND_QUESTIONS, encoding="utf-8") as fh:
+        return [line.strip() for line in fh if line.strip() and not line.startswith("#")]
+
+
+def background_vectors(encoders: Encoders, cache_dir: Path) -> np.ndarray:
+    """The main model's query vectors of the background questions, kept per model and file."""
+    questions = background_questions()
+    digest = hashlib.sha256("\n".join(questions).encode()).hexdigest()[:8]
+    key = hashlib.sha256(f"{encoders.model_id}:{digest}".encode()).hexdigest()[:16]
+    path = Path(cache_dir) / f"background-{key}.npy"
+    try:
+        return np.load(path)
+    except (OSError, ValueError):
+        pass
+    vectors = np.asarray(memo.embed(encoders.main, "query", questions), dtype=np.float32)
+    try:
+        tmp = path.with_suffix(f".{os.getpid()}.tmp.npy")
+        np.save(tmp, vectors)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only data directory: embedded again by the next process
+    return vectors
+
+
 def _moments(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     v = vectors.astype(np.float64)
     return v.mean(0), v.T @ v / len(v)

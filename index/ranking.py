@@ -37,7 +37,14 @@ SHOW_PERCENTILE = 85  # show cases when the lead beats the lead of 85% of those 
 # close together.
 STRONG_PERCENTILE = 85
 STRONG_AGREE = ("passage", "question", "second")
-CALIBRATION_VERSION = 2  # bands stored under another rule are recomputed, never reused
+# ... and only when the question is closer to the region's own cases than to a background of
+# teacher questions that no behaviour case answers (index/background-questions.txt: rules,
+# organisation, lessons), by more than half of those background questions are themselves:
+# "fit" = mean cosine of its FIT_NEAREST nearest case questions - the same of its nearest
+# background questions (query to query, the main model).
+BACKGROUND_PERCENTILE = 50
+FIT_NEAREST = 3
+CALIBRATION_VERSION = 3  # bands stored under another rule are recomputed, never reused
 CALIBRATION_SAMPLE = 200
 MIN_DOCS_TO_CALIBRATE = 20
 # Until a region has MIN_DOCS_TO_CALIBRATE cases: the tuning sets' own calibration values
@@ -71,11 +78,13 @@ class Calibration:
     strong_gap: float  # the best case's lead over the runner-up, in z-units
     documents: int = 0
     source: str = "default"  # "region" once computed from the region's own cases
+    fit_from: float | None = None  # the question's fit (above) must reach this; None: no gate
 
     def as_json(self) -> dict:
         return {
             "show_from": round(self.show_from, 3),
             "strong_gap": round(self.strong_gap, 3),
+            "fit_from": None if self.fit_from is None else round(self.fit_from, 4),
             "documents": self.documents,
             "source": self.source,
             "version": CALIBRATION_VERSION,
@@ -85,7 +94,13 @@ class Calibration:
     def from_json(cls, data: dict | None) -> "Calibration":
         if not data or data.get("version") != CALIBRATION_VERSION:
             return DEFAULT
-        return cls(data["show_from"], data["strong_gap"], data.get("documents", 0), data["source"])
+        return cls(
+            data["show_from"],
+            data["strong_gap"],
+            data.get("documents", 0),
+            data["source"],
+            data.get("fit_from"),
+        )
 
 
 DEFAULT = Calibration(DEFAULT_SHOW_FROM, DEFAULT_STRONG_GAP)
@@ -101,16 +116,27 @@ def lead(hits: list) -> float:
     return hits[0].score - hits[LEAD_OVER - 1].score
 
 
-def calibration_from(leads: list[float], gaps: list[float], documents: int) -> Calibration:
-    """The bands of a region from its own cases' titles searched among the other cases."""
+def calibration_from(
+    leads: list[float], gaps: list[float], documents: int, background_fits=()
+) -> Calibration:
+    """The bands of a region from its own cases' titles searched among the other cases, and
+    the fit of the background questions to its cases."""
     if documents < MIN_DOCS_TO_CALIBRATE or len(leads) < 10:
         return Calibration(DEFAULT_SHOW_FROM, DEFAULT_STRONG_GAP, documents, "default")
+    fits = list(background_fits)
     return Calibration(
         show_from=float(np.percentile(leads, SHOW_PERCENTILE)),
         strong_gap=float(np.percentile(gaps, STRONG_PERCENTILE)),
         documents=documents,
         source="region",
+        fit_from=float(np.percentile(fits, BACKGROUND_PERCENTILE)) if len(fits) >= 10 else None,
     )
+
+
+def fit(case_sims, background_sims) -> float:
+    """How much closer a question is to the region's case questions than to the background:
+    the mean of its FIT_NEAREST best cosines with each (sorted best first)."""
+    return float(np.mean(case_sims[:FIT_NEAREST]) - np.mean(background_sims[:FIT_NEAREST]))
 
 
 def zscore(score: float, mean: float, std: float) -> float:
@@ -141,13 +167,15 @@ def memory_bonus(z: float) -> float:
     return MEMORY_WEIGHT * max(0.0, z - MEMORY_FROM)
 
 
-def case_bands(hits: list, calibration: Calibration = DEFAULT) -> list:
+def case_bands(hits: list, calibration: Calibration = DEFAULT, fit: float | None = None) -> list:
     """Set each hit's band: 'strong', 'maybe' or None (noise, not to be shown)."""
     if not hits:
         return hits
     best = hits[0].score
     gap = best - hits[1].score if len(hits) > 1 else calibration.strong_gap
     show = lead(hits) >= calibration.show_from
+    if calibration.fit_from is not None and fit is not None and fit < calibration.fit_from:
+        show = False  # a question like those no behaviour case answers
     # Only the views this index has (a region may run without the second model).
     views = [c for c in STRONG_AGREE if c in hits[0].components]
     agreed = bool(views) and all(c in hits[0].leads for c in views)

@@ -34,7 +34,7 @@ import numpy as np
 from . import memo, ranking
 from . import text as textmod
 from .embedder import Embedder, Encoders
-from .prior import prior_moments
+from .prior import background_vectors, prior_moments
 from .sqlite import current_seq, get_meta, next_seq, set_meta, write_transaction
 from .vectors import Labels, Links, Moments, Space
 
@@ -204,6 +204,7 @@ class SearchIndex:
         self._calibration: dict[str, ranking.Calibration] = {}
         self._recent = memo.Memo(512)  # live questions, kept apart from the big memo
         self._prior: dict | None = None
+        self._background: np.ndarray | None = None
         self._lock = threading.RLock()
         # One query at a time per worker: OpenMP threads only add overhead here (bench/).
         faiss.omp_set_num_threads(1)
@@ -216,6 +217,24 @@ class SearchIndex:
         if self._prior is None:
             self._prior = prior_moments(self.encoders, self.data_dir)
         return self._prior
+
+    def _background_vectors(self) -> np.ndarray:
+        if self._background is None:
+            self._background = background_vectors(self.encoders, self.data_dir)
+        return self._background
+
+    def _fit(self, query_vector: np.ndarray, skip: int | None = None) -> float | None:
+        """How much closer a question is to the region's cases than to the background (the
+        questions no behaviour case answers); ``skip``: a background question's own index."""
+        questions = self._kinds["case"].question
+        if len(questions) < ranking.FIT_NEAREST:
+            return None
+        case_sims = [sim for _, sim in questions.search(query_vector, ranking.FIT_NEAREST)]
+        background = self._background_vectors() @ query_vector
+        if skip is not None:
+            background = np.delete(background, skip)
+        nearest = np.sort(np.partition(background, -ranking.FIT_NEAREST)[-ranking.FIT_NEAREST :])
+        return ranking.fit(case_sims, nearest[::-1])
 
     def _quantised(self, embedder) -> bool:
         return getattr(embedder, "quantisable", False)
@@ -704,7 +723,13 @@ class SearchIndex:
                 if len(hits) >= 2:
                     leads.append(ranking.lead(hits))
                     gaps.append(hits[0].score - hits[1].score)
-        result = ranking.calibration_from(leads, gaps, len(rows))
+        fits = []
+        if len(rows) >= ranking.MIN_DOCS_TO_CALIBRATE and kind == "case":
+            with self._lock:
+                background = self._background_vectors()
+                fits = [self._fit(vector, skip=i) for i, vector in enumerate(background)]
+        fits = [f for f in fits if f is not None]
+        result = ranking.calibration_from(leads, gaps, len(rows), fits)
         with write_transaction(conn):
             set_meta(conn, f"calibration:{kind}", json.dumps(result.as_json()))
         with self._lock:
@@ -806,12 +831,14 @@ class SearchIndex:
                 if kind in wanted
             }
             calibration = self.calibration("case")
+            gated = "case" in scored and calibration.fit_from is not None
+            fit = self._fit(qv.main) if gated else None
         results = {}
         if "case" in scored:
             best = sorted(scored["case"].items(), key=lambda kv: (-kv[1][0], kv[0]))
             top = max(k, ranking.CASES_SHOWN + 1, ranking.LEAD_OVER)
             hits = self._hits(conn, "case", best[:top], ranking.leaders(scored["case"]))
-            results["case"] = ranking.case_bands(hits, calibration)
+            results["case"] = ranking.case_bands(hits, calibration, fit)
         if "dossier" in scored:
             vote = {}
             if mode == "fused" and results.get("case"):

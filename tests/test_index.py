@@ -292,3 +292,44 @@ def test_use_moments_stay_exact_across_workers_edits_and_removals(conn, embedder
     # The candidates are scored with their USE vectors from SQLite.
     hits = worker_b.search(conn, "hij roept door de gymles heen", k=3)
     assert hits[0].target == "1" and "2" not in [h.target for h in hits]
+
+
+@pytest.mark.real_model
+@pytest.mark.slow
+def test_questions_like_the_background_are_shown_no_case(embedder, tmp_path):
+    """The bands' background gate (index/ranking.py) on held-out 6 (a tuning set since its
+    one measurement): questions of organisation or ICT, the kind no behaviour case answers,
+    are shown nothing where the lead alone would show a case, at almost no cost to the
+    questions a case answers."""
+    import dataclasses
+    import json
+
+    from index import load_encoders, ranking
+    from index.evaluate import DEFAULT_SET, build_index, load_set
+    from index.sqlite import set_meta
+
+    cases, queries = load_set(DEFAULT_SET / "heldout-6")
+    conn, index = build_index(load_encoders(DEFAULT_MODEL, "use"), cases, tmp_path)
+    gated = index.calibration("case")
+    assert gated.source == "region" and gated.fit_from is not None
+    stored = ranking.Calibration.from_json(gated.as_json())
+    assert stored.fit_from == pytest.approx(gated.fit_from, abs=1e-4)
+    ict = "Hoe zetten jullie de chromebooks klaar voor de doorstroomtoets in groep 8?"
+    assert index._fit(index.embed_query(ict).main) < gated.fit_from
+
+    def figures(calibration):
+        # Stored as calibrate() stores it: every search reads the bands from the database.
+        set_meta(conn, "calibration:case", json.dumps(calibration.as_json()))
+        right = hidden = 0
+        for q in queries:
+            shown = [h.ref for h in index.search(conn, q["query"], k=5, kind="case") if h.band]
+            right += q["expected"] in shown
+            hidden += not q["expected"] and not shown
+        answerable = sum(1 for q in queries if q["expected"])
+        return right / answerable, hidden / (len(queries) - answerable)
+
+    right_gated, hidden_gated = figures(gated)
+    right_lead, hidden_lead = figures(dataclasses.replace(gated, fit_from=None))
+    assert hidden_gated >= hidden_lead + 0.10, (hidden_lead, hidden_gated)
+    assert right_gated >= right_lead - 0.02, (right_lead, right_gated)
+    conn.close()
