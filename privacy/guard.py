@@ -88,7 +88,9 @@ def _detect(text: str, schools) -> list[Finding]:
         add("postcode", start, end)
     for start, end in patterns.addresses(text):
         add("address", start, end)
+    marked = [f.start for f in found if f.kind in ("email", "phone", "bsn")]
     for start, end, birth in patterns.dates(text):
+        marked.append(start)
         if birth:
             add("birthdate", start, end)
     named = list(patterns.schools(text)) + patterns.region_schools(text, schools)
@@ -102,7 +104,8 @@ def _detect(text: str, schools) -> list[Finding]:
     for kind, start, end in patterns.table_cells(text):
         if kind != "age":  # an age counts only with a school (_ages)
             add(kind, start, end)
-    names.find_names(text, add)
+    # The lines with a number, an e-mail or a date, for the names at their start.
+    names.find_names(text, add, names.line_starts_of(text, marked))
     return found
 
 

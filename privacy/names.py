@@ -298,7 +298,9 @@ def sentence_start(text: str, start: int) -> bool:
     return text[k - 1] in ".!?:;\"'([“‘•*_#>" or (k < start and text[k - 1] in "-–—")
 
 
-def find_names(text: str, add) -> None:
+def find_names(text: str, add, entry_lines: set[int] | None = None) -> None:
+    """Find the names in text; ``entry_lines``: the starts of the lines that hold a phone
+    number, an e-mail, a BSN or a date (computed here when not given)."""
     known, tricky, extra = words.first_names(), words.name_words(), words.extra_first_names()
     not_names, particles = words.not_names(), words.tussenvoegsels()
     masked = _masked(text)
@@ -322,12 +324,14 @@ def find_names(text: str, add) -> None:
         for m in INITIALS.finditer(text)
         if not LETTER_LABEL.search(text, max(0, m.start() - 20), m.start())
     }
-    _entry_names(text, add, masked)
+    _entry_names(text, add, masked, _entry_lines(text) if entry_lines is None else entry_lines)
 
     def salutation(i):
         # "Beste Giorgos,": the greeted person, up to a comma, "!" or the line's end.
+        if tokens[i].start() not in greeted:
+            return False
         end = _surname_end(tokens, lows, i)
-        return tokens[i].start() in greeted and SALUTATION_END.match(text, tokens[end].end())
+        return SALUTATION_END.match(text, tokens[end].end()) is not None
 
     line_starts = [0] + [m.end() for m in NEWLINE.finditer(text)]
 
@@ -380,10 +384,10 @@ def find_names(text: str, add) -> None:
             i += 1  # most words: lower case and no name
             continue
         # Not across a tab or a line: "Leerling\tGeboortedatum" are a table's two headers.
-        gap = text[tokens[i - 1].end() : tok.start()] if i else ""
-        after_trigger = (prev in words.name_triggers() or prev in ADULT_TITLES) and not (
-            "\t" in gap or "\n" in gap
-        )
+        after_trigger = prev in words.name_triggers() or prev in ADULT_TITLES
+        if after_trigger:
+            gap = text[tokens[i - 1].end() : tok.start()]
+            after_trigger = "\t" not in gap and "\n" not in gap
         next_word = lows[i + 1] if i + 1 < len(tokens) else ""
         after_name = (
             prev == "en" and (i - 2) in ends and _only_space_between(text, tokens[i - 1], tok)
@@ -771,14 +775,13 @@ def _toy_or_pet_before(lows, i) -> bool:
     )
 
 
-def _entry_names(text: str, add, masked) -> None:
+def _entry_names(text: str, add, masked, lines: set[int]) -> None:
     """Names at the start of a line that holds someone's number, e-mail, BSN or date.
 
     "Zhou, Yichen\tgr 4\t04-03-2016", "Chadrick Winklaar: 0638777490": the words before
     the first separator are whose these are, when one of them is no Dutch word (or a known
     first name) and none is a label ("E-mail:", "Telefoon moeder:").
     """
-    lines = _entry_lines(text)
     if not lines:
         return
     known, tricky, not_names = words.first_names(), words.name_words(), words.not_names()
@@ -794,6 +797,15 @@ def _entry_names(text: str, add, masked) -> None:
         if any((low in known and low not in tricky) or _not_a_word(w) for w, low in pairs):
             for g in parts:
                 add("name", m.start(g), m.end(g))
+
+
+def line_starts_of(text: str, positions) -> set[int]:
+    """The start offsets of the lines that hold these positions, in linear time."""
+    newlines = [m.start() for m in NEWLINE.finditer(text)]
+    return {
+        newlines[k - 1] + 1 if k else 0
+        for k in (bisect.bisect_left(newlines, p) for p in positions)
+    }
 
 
 def _entry_lines(text: str) -> set[int]:
@@ -943,7 +955,8 @@ def _masked(text: str) -> set[int]:
             for w in WORD.finditer(m.group(1)):
                 if w.group()[:1].isupper():
                     characters.add(w.group().lower())
-    for m in METHOD_SENTENCE.finditer(text):
+    # Most texts name no method: one search first, the sentences only when one does.
+    for m in METHOD_SENTENCE.finditer(text) if METHOD_NAME.search(text) else ():
         part = METHOD_PART.search(m.group())
         if part and METHOD_NAME.search(m.group()):
             for w in WORD.finditer(text, m.start() + part.end(), m.end()):
