@@ -32,7 +32,8 @@ PHONE = re.compile(
     r"|(?<![\w+(])\(0[1-9]\d\d\)[\s-]?\d(?:[\s-]?\d){5}(?!\d)"
 )
 BSN = re.compile(r"(?<![\d.])(?:\d{9}|\d{4}\.\d{2}\.\d{3}|\d{3}([ .-])\d{3}\1\d{3})(?![\d])")
-POSTCODE = re.compile(r"\b[1-9]\d{3}\s?(?!SA|SD|SS|sa|sd|ss)[A-Za-z]{2}\b(?!-)")
+# One space at most, never a line break ("2024-2025\nwk 4": a year, then a week).
+POSTCODE = re.compile(r"\b[1-9]\d{3}[ \u00a0]?(?!SA|SD|SS|sa|sd|ss)[A-Za-z]{2}\b(?!-)")
 # A postcode in lower case with a space is one when a town follows: "9403 kh Assen" (not
 # "2012 en Daarna": two-letter words are no postcode).
 TOWN_AFTER = re.compile(r"[ \t]{1,3}[A-Z][a-z]{2,30}\b")
@@ -361,7 +362,7 @@ def postcodes(text: str):
     address_ends = header = None
     for m in POSTCODE.finditer(text):
         found = m.group()
-        if found[-2:].isupper() or found[-3] != " ":
+        if found[-2:].isupper() or found[-3] not in " \u00a0":
             yield m.start(), m.end()
             continue
         if address_ends is None:  # only for a postcode in lower case: most texts have none

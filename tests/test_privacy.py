@@ -829,3 +829,8 @@ def test_names_in_forms_tables_chats_and_sign_offs(text, names):
 
 def test_a_name_field_that_says_unknown_names_nobody():
     assert [f for f in privacy.scan("Roepnaam: Onbekend\nVader: Nvt") if f.kind == "name"] == []
+
+
+def test_a_year_at_a_line_end_is_no_postcode():
+    text = "Toetskalender 2024-2025\nwk 4-5: Cito M (groep 3-7)"
+    assert [f for f in privacy.scan(text) if f.kind == "postcode"] == []
