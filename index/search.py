@@ -223,13 +223,18 @@ class SearchIndex:
             self._background = background_vectors(self.encoders, self.data_dir)
         return self._background
 
-    def _fit(self, query_vector: np.ndarray, skip: int | None = None) -> float | None:
+    def _fit(
+        self, query_vector: np.ndarray, skip: int | None = None, case_sims=None
+    ) -> float | None:
         """How much closer a question is to the region's cases than to the background (the
-        questions no behaviour case answers); ``skip``: a background question's own index."""
+        questions no behaviour case answers); ``skip``: a background question's own index;
+        ``case_sims``: the question's best similarities with the cases' questions, when the
+        search has them already (best first)."""
         questions = self._kinds["case"].question
         if len(questions) < ranking.FIT_NEAREST:
             return None
-        case_sims = [sim for _, sim in questions.search(query_vector, ranking.FIT_NEAREST)]
+        if case_sims is None or len(case_sims) < ranking.FIT_NEAREST:
+            case_sims = [sim for _, sim in questions.search(query_vector, ranking.FIT_NEAREST)]
         background = self._background_vectors() @ query_vector
         if skip is not None:
             background = np.delete(background, skip)
@@ -825,14 +830,17 @@ class SearchIndex:
         wanted = set(kinds) | ({"case"} if "dossier" in kinds and mode == "fused" else set())
         with self._lock:
             self.refresh(conn)
+            question_sims: list[float] = []  # the case search's own, for the fit below
             scored = {
-                kind: self._score_kind(conn, kind, qv, terms, use, exclude)
+                kind: self._score_kind(
+                    conn, kind, qv, terms, use, exclude, question_sims if kind == "case" else None
+                )
                 for kind in KINDS
                 if kind in wanted
             }
             calibration = self.calibration("case")
             gated = "case" in scored and calibration.fit_from is not None
-            fit = self._fit(qv.main) if gated else None
+            fit = self._fit(qv.main, case_sims=question_sims) if gated else None
         results = {}
         if "case" in scored:
             best = sorted(scored["case"].items(), key=lambda kv: (-kv[1][0], kv[0]))
@@ -859,8 +867,11 @@ class SearchIndex:
             results["dossier"] = ranking.section_bands(hits)
         return {kind: results[kind][:k] for kind in kinds}
 
-    def _score_kind(self, conn, kind, qv: QueryVectors, terms, use, exclude) -> dict:
-        """{doc id: (fused score, {component: z})} for the candidates of one kind."""
+    def _score_kind(
+        self, conn, kind, qv: QueryVectors, terms, use, exclude, question_sims=None
+    ) -> dict:
+        """{doc id: (fused score, {component: z})} for the candidates of one kind; the best
+        similarities with the documents' own questions go into ``question_sims``."""
         st = self._kinds[kind]
         n_docs = len(st.passage)
         if not n_docs:
@@ -880,6 +891,8 @@ class SearchIndex:
         if "question" in use and st.question:
             q_mean, q_std = st.question.standardiser(qv.main)
             for extra_id, sim in st.question.search(qv.main, 2 * CANDIDATES):
+                if question_sims is not None and len(question_sims) < ranking.FIT_NEAREST:
+                    question_sims.append(sim)
                 doc = st.links.owner(extra_id)
                 z = ranking.zscore(sim, q_mean, q_std)
                 if doc is not None and z > comps.get(doc, {}).get("question", -np.inf):
