@@ -84,9 +84,10 @@ def _detect(text: str, schools) -> list[Finding]:
     for m in patterns.BSN.finditer(text):
         if patterns.bsn_valid(re.sub(r"\D", "", m.group())):
             add("bsn", m.start(), m.end())
-    for start, end in patterns.postcodes(text):
+    addresses = list(patterns.addresses(text))
+    for start, end in patterns.postcodes(text, {end for _, end in addresses}):
         add("postcode", start, end)
-    for start, end in patterns.addresses(text):
+    for start, end in addresses:
         add("address", start, end)
     marked = [f.start for f in found if f.kind in ("email", "phone", "bsn")]
     for start, end, birth in patterns.dates(text):
@@ -105,7 +106,7 @@ def _detect(text: str, schools) -> list[Finding]:
         if kind != "age":  # an age counts only with a school (_ages)
             add(kind, start, end)
     # The lines with a number, an e-mail or a date, for the names at their start.
-    names.find_names(text, add, names.line_starts_of(text, marked))
+    names.find_names(text, add, marked)
     return found
 
 

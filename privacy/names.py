@@ -9,7 +9,7 @@ import re
 from functools import cache, lru_cache
 
 from . import words
-from .patterns import WORD, words_before
+from .patterns import NON_ANSWERS, WORD, words_before
 
 # Names after these words are adults (teachers; parents addressed formally): "juf [naam]".
 ADULT_TITLES = frozenset(
@@ -68,10 +68,11 @@ SPEAKER_LINE = re.compile(r"(?m)^[ \t]*(?=[A-Z][a-z]{1,15}:[ \t])")
 MIN_SPEAKER_LINES = 3
 # Initials before a surname: "J. de Boer", "K. Sijbesma", "H. Postma, directeur"; not a
 # letter that ends a sentence: "Zie bijlage B. Daarna", "Plan B. Iedereen".
+_INITIAL_PARTICLES = r"(?:(?:van|de|der|den|ter|ten|te|'t)[ ]){0,3}"
 INITIALS = re.compile(
-    r"(?<![\w.])(?:[A-Z]\.[ ]?){1,3}[ ]?(?=(?:(?:van|de|der|den|ter|ten|te|'t)[ ]){0,3}[A-Z][a-z])"
+    r"(?<![\w.])(?:[A-Z]\.[ ]?){1,3}[ ]?(?=" + _INITIAL_PARTICLES + r"[A-Z][a-z])"
 )
-INITIAL_PARTICLES = re.compile(r"(?:(?:van|de|der|den|ter|ten|te|'t)[ ]){0,3}")
+INITIAL_PARTICLES = re.compile(_INITIAL_PARTICLES)
 LETTER_LABEL = re.compile(
     r"(?i)\b(?:bijlage|bijlagen|plan|groep|stap|fase|optie|vraag|deel|niveau|avi|klas|lokaal"
     r"|route|variant|versie|model|type|blok|vak|punt|item|hoofdstuk|paragraaf|les|thema|kolom"
@@ -121,7 +122,6 @@ NAME_FIELD = re.compile(
     r"(?im)^[ \t*•-]{0,4}(?:roep|voor|achter)?naam(?:[ \t](?:leerling|kind|ouder|moeder|vader))?"
     r"[ \t]{0,3}:[ \t]{0,3}(?=[A-Z])"
 )
-NON_ANSWER_WORDS = frozenset({"onbekend", "nvt", "geen", "zie", "idem", "dezelfde", "nog", "niet"})
 # Words after which "van" + a word is the person it is about: "moeder van Dmytro", "het BSN
 # van Maksym", "de postcode van Kimani".
 ABOUT_PERSON = frozenset(
@@ -298,9 +298,9 @@ def sentence_start(text: str, start: int) -> bool:
     return text[k - 1] in ".!?:;\"'([“‘•*_#>" or (k < start and text[k - 1] in "-–—")
 
 
-def find_names(text: str, add, entry_lines: set[int] | None = None) -> None:
-    """Find the names in text; ``entry_lines``: the starts of the lines that hold a phone
-    number, an e-mail, a BSN or a date (computed here when not given)."""
+def find_names(text: str, add, numbers: list[int] | None = None) -> None:
+    """Find the names in text; ``numbers``: where the guard found a phone number, an
+    e-mail, a BSN or a date (found here when not given)."""
     known, tricky, extra = words.first_names(), words.name_words(), words.extra_first_names()
     not_names, particles = words.not_names(), words.tussenvoegsels()
     masked = _masked(text)
@@ -324,7 +324,13 @@ def find_names(text: str, add, entry_lines: set[int] | None = None) -> None:
         for m in INITIALS.finditer(text)
         if not LETTER_LABEL.search(text, max(0, m.start() - 20), m.start())
     }
-    _entry_names(text, add, masked, _entry_lines(text) if entry_lines is None else entry_lines)
+    line_starts = [0] + [m.end() for m in NEWLINE.finditer(text)]
+
+    def line_start_of(pos):
+        return line_starts[bisect.bisect_right(line_starts, pos) - 1]
+
+    found_numbers = _numbers(text) if numbers is None else numbers
+    _entry_names(text, add, masked, {line_start_of(p) for p in found_numbers})
 
     def salutation(i):
         # "Beste Giorgos,": the greeted person, up to a comma, "!" or the line's end.
@@ -332,11 +338,6 @@ def find_names(text: str, add, entry_lines: set[int] | None = None) -> None:
             return False
         end = _surname_end(tokens, lows, i)
         return SALUTATION_END.match(text, tokens[end].end()) is not None
-
-    line_starts = [0] + [m.end() for m in NEWLINE.finditer(text)]
-
-    def line_start_of(pos):
-        return line_starts[bisect.bisect_right(line_starts, pos) - 1]
 
     def list_entry(tok):
         line_start = line_start_of(tok.start())
@@ -528,7 +529,7 @@ def find_names(text: str, add, entry_lines: set[int] | None = None) -> None:
                     and (
                         _not_a_word(word)
                         or _unknown_next(tokens, i)
-                        or (tok.start() in name_fields and low not in NON_ANSWER_WORDS)
+                        or (tok.start() in name_fields and low not in NON_ANSWERS)
                     )
                 )
                 or (of_person(i) and _looks_like_name(word) and _not_a_word(word))
@@ -799,30 +800,11 @@ def _entry_names(text: str, add, masked, lines: set[int]) -> None:
                 add("name", m.start(g), m.end(g))
 
 
-def line_starts_of(text: str, positions) -> set[int]:
-    """The start offsets of the lines that hold these positions, in linear time."""
-    newlines = [m.start() for m in NEWLINE.finditer(text)]
-    return {
-        newlines[k - 1] + 1 if k else 0
-        for k in (bisect.bisect_left(newlines, p) for p in positions)
-    }
-
-
-def _entry_lines(text: str) -> set[int]:
-    """Start offsets of the lines that hold a phone number, an e-mail, a BSN or a date."""
+def _numbers(text: str) -> list[int]:
+    """Where a phone number, an e-mail, a BSN or a date starts (what the guard finds)."""
     from .patterns import BSN, DATE, EMAIL, PHONE
 
-    starts = set()
-    for pattern in (PHONE, EMAIL, BSN, DATE):
-        line_start = searched = 0
-        for m in pattern.finditer(text):
-            # Only back to the previous match: a long line costs its length once.
-            newline = text.rfind("\n", searched, m.start())
-            if newline >= 0:
-                line_start = newline + 1
-            searched = m.start()
-            starts.add(line_start)
-    return starts
+    return [m.start() for pattern in (PHONE, EMAIL, BSN, DATE) for m in pattern.finditer(text)]
 
 
 def _comma_then_name(text, tokens, i) -> bool:

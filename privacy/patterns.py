@@ -357,9 +357,12 @@ _CELL_AFTER = re.compile(r"[ \t]{0,3}(?:[|\t;]|\r?$)", re.M)
 _ADDRESS_GAP = re.compile(r",?[ \t]{1,3}$")
 
 
-def postcodes(text: str):
-    """Yield (start, end) of each postcode: "9721 PK", "1034ab", and "9403 kh" before a town."""
-    address_ends = header = None
+def postcodes(text: str, address_ends: set[int] | None = None):
+    """Yield (start, end) of each postcode: "9721 PK", "1034ab", and "9403 kh" before a town.
+
+    ``address_ends``: where the addresses of the text end, when the caller has them.
+    """
+    header = None
     for m in POSTCODE.finditer(text):
         found = m.group()
         if found[-2:].isupper() or found[-3] not in " \u00a0":

@@ -706,9 +706,20 @@ def test_world_names_keep_names_and_leave_out_words_places_and_codes():
         ("Postcode/woonplaats: 4417 an Goes", "postcode", "4417 an"),
         ("Naam | Adres | Postcode\n| Habtom | Singel 149 | 6237 kw |", "postcode", "6237 kw"),
         ("Safae Bouzid|2013-02-03|3094 bm|Rotterdam|10", "postcode", "3094 bm"),
+        (
+            "De nieuwe leerling Jiayi (gr 4, De Vlinderboom) spreekt Mandarijn.",
+            "school",
+            "De Vlinderboom",
+        ),
+        ("Bij 't Anker hebben we sinds dit jaar een rustkamer.", "school", "'t Anker"),
+        ("Overdracht gr 6 naar gr 7 (De Klimop, schooljaar 2023-2024)", "school", "De Klimop"),
+        ("Bilal Azzouzi gr7 de Horizon – verzoek om gesprek", "school", "de Horizon"),
+        ("Leerling: Ionuț Dumitru | gr 6 | Het Mozaïek | 10 jaar", "school", "Het Mozaïek"),
+        ("Op Kindcentrum Het Baken zit een meisje, Ayaan, van vijf. Ze bijt.", "age", "vijf"),
+        ("Bij basisschool Het Palet gaat ze naar groep 6. Ze is nu elf en leest.", "age", "elf"),
     ],
 )
-def test_numbers_in_the_forms_of_heldout_7(text, kind, found):
+def test_numbers_schools_and_ages_in_the_forms_of_heldout_7(text, kind, found):
     assert found in [text[f.start : f.end] for f in privacy.scan(text) if f.kind == kind]
 
 
@@ -739,11 +750,17 @@ def test_no_phone_or_postcode_in_dates_years_and_pages(text):
         ),
         ("Naam,Groep,BSN\nYifan Wong,8a,188210672", ["Yifan Wong"]),
         ("Liu, Haoran\tgr 4\t12-12-2015", ["Liu", "Haoran"]),
+        ("[16:47] jianguo: ikraan en wiebe zijn weer aan het vechten", ["jianguo"]),
+        ("Leerlingkaart\nRoepnaam: Bao\nAchternaam: Nguyen", ["Bao"]),
+        ("Ouder/verzorger 1: Marrit Wiersma-Bouma, tel. 06-30918275", ["Marrit Wiersma-Bouma"]),
+        ("Verwijzing logopedie\nBetreft: Rigna Koeiman, geb. 7/3/18", ["Rigna Koeiman"]),
+        ("Dank u wel,\nSorin", ["Sorin"]),
+        ("Roepnaam\tAchternaam\tAdres\nValentijn\tde Boer\tBeatrixlaan 176 A", ["de Boer"]),
     ],
 )
-def test_names_in_chats_greetings_initials_and_contact_lines(text, names):
+def test_names_in_chats_greetings_initials_forms_tables_and_contact_lines(text, names):
     found = [f.text for f in privacy.scan(text) if f.kind == "name"]
-    assert all(any(n in f for f in found) for n in names), found
+    assert all(n in found for n in names), found
 
 
 @pytest.mark.parametrize(
@@ -784,47 +801,6 @@ def test_methods_pets_kings_and_brands_name_nobody(text):
 def test_a_pupil_named_during_a_lesson_is_still_a_name():
     text = "Tijdens het rekenen uit de methode sloeg Daan zijn buurman."
     assert [f.text for f in privacy.scan(text) if f.kind == "name"] == ["Daan"]
-
-
-@pytest.mark.parametrize(
-    "text, school",
-    [
-        ("De nieuwe leerling Jiayi (gr 4, De Vlinderboom) spreekt Mandarijn.", "De Vlinderboom"),
-        ("Bij 't Anker hebben we sinds dit jaar een rustkamer.", "'t Anker"),
-        ("Overdracht gr 6 naar gr 7 (De Klimop, schooljaar 2023-2024)", "De Klimop"),
-        ("Bilal Azzouzi gr7 de Horizon – verzoek om gesprek", "de Horizon"),
-        ("Leerling: Ionuț Dumitru | gr 6 | Het Mozaïek | 10 jaar", "Het Mozaïek"),
-    ],
-)
-def test_schools_beside_a_group(text, school):
-    assert school in [f.text for f in privacy.scan(text) if f.kind == "school"]
-
-
-@pytest.mark.parametrize(
-    "text, age",
-    [
-        ("Op Kindcentrum Het Baken zit een meisje, Ayaan, van vijf. Ze bijt.", "vijf"),
-        ("Bij basisschool Het Palet gaat ze naar groep 6. Ze is nu elf en leest goed.", "elf"),
-    ],
-)
-def test_ages_in_appositions_and_after_a_pronoun(text, age):
-    assert age in [f.text for f in privacy.scan(text) if f.kind == "age"]
-
-
-@pytest.mark.parametrize(
-    "text, names",
-    [
-        ("[16:47] jianguo: ikraan en wiebe zijn weer aan het vechten", ["jianguo"]),
-        ("Leerlingkaart\nRoepnaam: Bao\nAchternaam: Nguyen", ["Bao"]),
-        ("Ouder/verzorger 1: Marrit Wiersma-Bouma, tel. 06-30918275", ["Marrit Wiersma-Bouma"]),
-        ("Verwijzing logopedie\nBetreft: Rigna Koeiman, geb. 7/3/18", ["Rigna Koeiman"]),
-        ("Dank u wel,\nSorin", ["Sorin"]),
-        ("Roepnaam\tAchternaam\tAdres\nValentijn\tde Boer\tBeatrixlaan 176 A", ["de Boer"]),
-    ],
-)
-def test_names_in_forms_tables_chats_and_sign_offs(text, names):
-    found = [f.text for f in privacy.scan(text) if f.kind == "name"]
-    assert all(n in found for n in names), found
 
 
 def test_a_name_field_that_says_unknown_names_nobody():
