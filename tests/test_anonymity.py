@@ -12,6 +12,7 @@ from datetime import timedelta
 from portal import clock
 from portal.accounts import users as accounts
 from portal.db import get_db
+from portal.notifications.schooltime import SchoolCalendar
 
 from .helpers import ANSWER, USERS, AuthActions, scalar, user_id
 from .test_notifications import run_jobs, set_expertise
@@ -51,8 +52,13 @@ def _anonymous_question_travels(app, client, auth) -> int:
     # Her own follow-up, before anyone answered.
     addition = {"body": "Aanvulling: thuis praat ze wel gewoon, zegt moeder.", "action": "post"}
     assert auth.post(f"/vragen/{qid}/aanvulling", addition).status_code == 302
-    # A day later nobody answered: the region and the experts hear of it; digests go out.
-    later = clock.now() + timedelta(days=3)
+    # Two school days later nobody answered: the region, the experts and the coordinator hear
+    # of it; digests go out. Counted in school hours, so whatever day and hour the test runs
+    # (a Thursday morning plus three days is a Sunday with only 12.9 school hours behind it).
+    calendar = SchoolCalendar.from_config(app.config)
+    start = later = clock.now()
+    while calendar.hours_between(start, later) < 2 * float(app.config["ESCALATE_AFTER_HOURS"]):
+        later += timedelta(days=1)
     run_jobs(app, later)
     with app.app_context():
         get_db().conn.execute("UPDATE notification_prefs SET mode = 'daily'")
