@@ -132,7 +132,7 @@ def _ages(text: str, found: list[Finding]) -> list[Finding]:
     # A number right after a name: "Gerben, 12, die ...", "(Boaz, 7)", "Lucas Meijer, 10)".
     for f in found:
         if f.kind == "name" and (m := patterns.AGE_AFTER_NAME.match(text, f.end)):
-            n = 1 if m.group(1) else 2  # "Gerben, 12," or "Nour is elf"
+            n = next(k for k in range(1, 5) if m.group(k))  # "Gerben, 12,", "Nour is elf"
             ages.append(Finding("age", m.start(n), m.end(n), m.group(n), REPLACEMENTS["age"]))
     return ages
 

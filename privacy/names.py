@@ -137,9 +137,32 @@ SURNAME_TITLES = ADULT_TITLES | {"familie", "fam", "gezin"}
 PLACE_ARTICLES = frozenset({"de"})
 PLACE_PREPOSITIONS = frozenset({"aan", "bij", "in", "naar", "naast", "op", "uit", "vanuit", "voor"})
 # Words that give a name: after a toy or a pet ("onze klassenpop heet Pompom") no person's.
-NAMING = frozenset({"heet", "heette", "genaamd", "noemen", "noemden", "genoemd"})
+NAMING = frozenset({"heet", "heette", "heten", "hieten", "genaamd", "noemen", "noemden", "genoemd"})
 # After these a capitalised word is a place, even one that is also a name ("uit India").
 PLACE_ONLY = frozenset({"in", "uit", "vanuit", "te"})
+# Buildings and places named after someone: "de Julianatoren", "het Wilhelminapark".
+PLACE_ENDINGS = (
+    "toren", "park", "plein", "brug", "kerk", "straat", "laan", "weg", "hal", "huis", "museum",
+    "bos", "kade", "gracht", "zaal", "haven", "dorp", "stad", "plantsoen",
+)  # fmt: skip
+# Before a place's second word: "São Paulo", "San Francisco", "Santa Cruz".
+PLACE_FIRST_WORDS = frozenset({"são", "san", "santa", "santo", "sankt", "saint", "los", "las"})
+# "Kelly, moeder van Ryan", "Ik ben Kalinda, moeder van Shakti": a person's role after a comma.
+ROLE_APPOSITION = re.compile(r",[ \t]{1,2}(?:de[ \t])?([a-z]{2,12})[ \t]van[ \t]")
+# "een nieuw meisje in mijn groep, Yoana, uit Bulgarije": the name between commas.
+PERSON_NOUN_BEFORE = re.compile(
+    r"(?i)\b(?:meisje|meid|jongen|jongetje|knul|leerling|leerlinge|kind|kleuter|zoon|dochter"
+    r"|broertje|zusje|broer|zus|nichtje|neefje)\b[^,.!?\n]{0,30},[ \t]$"
+)
+# A text's last line or sentence that is only a first name and perhaps a surname: the
+# writer's name ("... Dank je! Aukje", "... in India. Priyanka Reddy").
+END_SIGNATURE = re.compile(
+    r"(?:[.!?][ \t]{1,3}|\n[ \t]*)(?=[A-Z])[\w'’-]{2,30}(?:[ \t][A-Z][\w'’-]{1,30})?[ \t]*\Z"
+)
+# Salutations and prepositions after which a lower-case writer names a person: "hoi jasmijn",
+# "met oksana gebeld".
+LOWER_NAME_BEFORE = frozenset({"hoi", "dag", "beste", "met", "van", "hallo", "hey", "hee"})
+PLURAL_NAMING = frozenset({"heten", "hieten", "noemen", "noemden"})
 POSSESSIVES = frozenset({"zijn", "haar", "z'n", "d'r"})
 # Words that end like a verb form ("met" like "zet") but are none.
 NOT_VERBS = frozenset(
@@ -303,6 +326,13 @@ def find_names(text: str, add, numbers: list[int] | None = None) -> None:
     e-mail, a BSN or a date (found here when not given)."""
     known, tricky, extra = words.first_names(), words.name_words(), words.extra_first_names()
     not_names, particles = words.not_names(), words.tussenvoegsels()
+    named: set[int] = set()  # where each name found so far starts
+    add_finding = add
+
+    def add(kind, start, end, replacement=None):
+        named.add(start)
+        add_finding(kind, start, end, replacement)
+
     masked = _masked(text)
     tokens = [t for t in WORD.finditer(text) if t.start() not in masked]
     lows = [_particle(t) for t in tokens]
@@ -312,7 +342,13 @@ def find_names(text: str, add, numbers: list[int] | None = None) -> None:
     name_fields = {m.end() for m in NAME_FIELD.finditer(text)}
     about = words.family_words() | ABOUT_PERSON
     pets: set[str] = set()  # names this text gave to a toy or an animal
+    listed: set[int] = set()  # tokens on a list of pets' names ("heten Henny, Gerda en Truus")
     signed = {m.end() for m in SIGN_OFF.finditer(text)}
+    if (m := END_SIGNATURE.search(text, max(0, len(text) - 80))) and m.start() > 0:
+        signed.add(m.end() - len(m.group().lstrip(".!?\n \t")))
+    # A writer who types no capital at all ("ik heb net met oksana gebeld"): the names in
+    # the lists count after a greeting or a preposition as well.
+    lower_writer = len(text) >= 20 and not any(c.isupper() for c in text[:2000])
     greeted = {m.end() for m in SALUTATION.finditer(text)}
     speakers = {m.end() for m in CHAT_SPEAKER.finditer(text)}
     speaker_lines = [m.end() for m in SPEAKER_LINE.finditer(text)]
@@ -359,6 +395,26 @@ def find_names(text: str, add, numbers: list[int] | None = None) -> None:
     def of_person(i):
         """ "moeder van Dmytro", "het BSN van Maksym": "van" after a word about a person."""
         return i > 1 and lows[i - 1] == "van" and lows[i - 2] in about
+
+    def apposition(tok):
+        """ "Kelly, moeder van Ryan"; "een meisje in mijn groep, Yoana, uit Bulgarije"."""
+        if text[tok.end() : tok.end() + 1] != ",":
+            return False  # both need the comma: the one cheap look for most words
+        role = ROLE_APPOSITION.match(text, tok.end())
+        if role and role.group(1) in about:
+            return True
+        return text[tok.end() : tok.end() + 1] == "," and bool(
+            PERSON_NOUN_BEFORE.search(text, max(0, tok.start() - 50), tok.start())
+        )
+
+    def lower_named(i, low):
+        """ "hoi jasmijn", "met oksana gebeld", "opa van mees": a lower-case writer's names."""
+        prev = lows[i - 1] if i else ""
+        return (
+            lower_writer
+            and (prev in LOWER_NAME_BEFORE or prev in about)
+            and (low not in tricky or prev in ("hoi", "dag", "beste", "hallo") or of_person(i))
+        )
 
     i = 0
     while i < len(tokens):
@@ -428,8 +484,12 @@ def find_names(text: str, add, numbers: list[int] | None = None) -> None:
             is_name = False
         elif low in pets:
             is_name = False  # the class puppet or the school dog again: "dat Lotje meedoet"
+        elif _next_in_list(text, tokens, lows, i, listed):
+            is_name = False  # "de kippen heten Henny, Gerda en Truus"
+            pets.add(low)
+            listed.add(i)
         elif prev in words.not_person_triggers() or (
-            capital and len(prev) > 5 and prev.endswith(PET_ENDINGS)
+            capital and len(prev) > 5 and (prev.endswith(PET_ENDINGS) or prev.startswith("knuffel"))
         ):
             # "de knuffel Tim", "onze hamster Max", "schrijver Paul Biegel", "schoolhond Bobbie"
             is_name = False
@@ -437,12 +497,28 @@ def find_names(text: str, add, numbers: list[int] | None = None) -> None:
                 pets.add(low)
         elif i and text[tokens[i - 1].end() : tok.start()] == "(":
             is_name = False  # "kind(eren)": the end of a word, no name
+        elif (prev == "te" or prev in PLACE_FIRST_WORDS) and _only_space_between(
+            text, tokens[i - 1], tok
+        ):
+            is_name = False  # "geboren te Sofia", "in São Paulo": a place
+        elif (
+            len(low) > 7
+            and low.endswith(PLACE_ENDINGS)
+            and low not in known
+            and low not in extra
+            and prev not in ADULT_TITLES
+            and prev not in words.name_triggers()
+        ):
+            is_name = False  # "de Julianatoren": a building named after someone
         elif (
             prev in NAMING
             or (prev in ("dat", "die") and next_word in NAMING)
             or NAMING & set(lows[i + 1 : i + 4])  # "die de kinderen Lars hebben genoemd"
         ) and _toy_or_pet_before(lows, i):
             is_name = False  # "Onze klassenpop heet Pompom", "een schaap dat Saartje heet"
+            pets.add(low)
+            if prev in PLURAL_NAMING:
+                listed.add(i)
         elif low in words.verb_names() and (prev in PRONOUNS or next_word in PRONOUNS):
             is_name = False  # "Ik ben (groep 6) nieuw", "Ben jij ook ...": the verb
         elif capital and CITATION.match(text, tok.end()):
@@ -464,7 +540,12 @@ def find_names(text: str, add, numbers: list[int] | None = None) -> None:
                 or group_after()
                 or family_next()
                 or possessive_family()
-                or _followed_by_surname(tokens, lows, i)
+                # "door de wijk" is no name, "roos van dijk" is: a name that is also a word
+                # needs its capital or a "van" for this
+                or (
+                    (capital or low not in tricky or next_word == "van")
+                    and _followed_by_surname(tokens, lows, i)
+                )
                 or _unknown_surname_then_verb(text, tokens, lows, i)
                 # "wat fleur krijgt" is the word; "mees gooit" at a sentence start the name.
                 or (
@@ -485,6 +566,8 @@ def find_names(text: str, add, numbers: list[int] | None = None) -> None:
                 or _pair_then_plural_verb(text, tokens, lows, i)
                 or (capital and low not in tricky and (list_entry(tok) or tok.start() in signed))
                 or (capital and role_after_surname(i))
+                or (capital and apposition(tok))
+                or (not capital and lower_named(i, low))
                 or (low not in tricky and (tok.start() in speakers or salutation(i)))
                 or (capital and tok.start() in initialled)
             )
@@ -543,6 +626,19 @@ def find_names(text: str, add, numbers: list[int] | None = None) -> None:
                 )
                 or _two_unknown_words(text, tokens, lows, i)
                 or (
+                    capital
+                    and apposition(tok)
+                    and low not in not_names
+                    and low not in words.sentence_words()
+                )
+                or (
+                    not capital
+                    and len(low) > 3
+                    and lower_named(i, low)
+                    and low not in not_names
+                    and _not_a_word(word)
+                )
+                or (
                     _not_a_word(word)
                     and low not in not_names
                     and not _acronym(word)
@@ -566,7 +662,78 @@ def find_names(text: str, add, numbers: list[int] | None = None) -> None:
         ends.add(end)
         found.append((i, end))
         i = end + 1
+    _list_mates(text, tokens, lows, named, add, line_starts)
     _again(text, tokens, lows, found, add)
+
+
+LIST_LINE = re.compile(r"[ \t]{0,4}(?:(?:\d{1,3}[.)]|[-*•·])[ \t]{1,3})?$")
+LIST_LINE_END = re.compile(r"[ \t]*(?:$|[–—-][ \t]|:|\t|\()", re.M)
+MIN_LIST = 3
+
+
+def _list_mates(text, tokens, lows, named: set[int], add, line_starts: list[int]) -> None:
+    """Find the other names of a list that is mostly names already found.
+
+    "Kenrick, Shurandy, Yaritza, Sharlon" and a class list ("1. Adwoa⏎2. Benjamin⏎..."):
+    when at least two and at least a third of a list's items are names, its other items that
+    are no word are names too. A list is a run of single capitalised words joined by a comma
+    or "en", or of lines that each hold one such word (after a number or a bullet, before
+    a dash, a colon, a tab or a bracket). One pass over the tokens.
+    """
+    runs: list[list[int]] = []
+    run: list[int] = []
+    line_run: list[int] = []
+    line_runs: list[list[int]] = []
+    last_line_end = -2
+    for k, tok in enumerate(tokens):
+        if not tok.group()[:1].isupper():
+            continue
+        # A comma list: joined to the capitalised item before by ", " or " en ".
+        if run and (
+            (run[-1] == k - 1 and text[tokens[k - 1].end() : tok.start()] in (", ", ","))
+            or (
+                run[-1] == k - 2
+                and lows[k - 1] == "en"
+                and text[tokens[k - 2].end() : tok.start()] == " en "
+            )
+        ):
+            run.append(k)
+        else:
+            if len(run) >= MIN_LIST:
+                runs.append(run)
+            run = [k]
+        # A line list: the word is alone on its line but for a number, bullet or tail.
+        line_start = line_starts[bisect.bisect_right(line_starts, tok.start()) - 1]
+        if (
+            tok.start() - line_start <= 12
+            and LIST_LINE.match(text, line_start, tok.start())
+            and LIST_LINE_END.match(text, tok.end())
+        ):
+            if not (line_run and last_line_end == line_start - 1):
+                if len(line_run) >= MIN_LIST:
+                    line_runs.append(line_run)
+                line_run = []
+            line_run.append(k)
+            n = bisect.bisect_right(line_starts, tok.start())
+            last_line_end = line_starts[n] - 1 if n < len(line_starts) else len(text)
+    for rest, into in ((run, runs), (line_run, line_runs)):
+        if len(rest) >= MIN_LIST:
+            into.append(rest)
+    not_names = words.not_names()
+    for items in runs + line_runs:
+        found = sum(tokens[k].start() in named for k in items)
+        if found < 2 or 3 * found < len(items):
+            continue
+        for k in items:
+            word = tokens[k].group()
+            if (
+                tokens[k].start() not in named
+                and len(word) > 1
+                and lows[k] not in not_names
+                and not _acronym(word)
+                and (lows[k] in _all_first_names() or _not_a_word(word))  # "Mees", "Dani"
+            ):
+                add("name", tokens[k].start(), tokens[k].end())
 
 
 def _again(text, tokens, lows, found, add) -> None:
@@ -772,7 +939,34 @@ def _toy_or_pet_before(lows, i) -> bool:
     drie dagen meekomt) heet Bikkel", "een nieuwe klassenknuffel, een pluche ijsbeer"."""
     window = lows[max(0, i - 12) : i - 1]
     return bool(set(window) & words.not_person_triggers()) or any(
-        len(w) > 5 and w.endswith(PET_ENDINGS) for w in window
+        len(w) > 5 and (w.endswith(PET_ENDINGS) or _singular(w).endswith(PET_ENDINGS))
+        for w in window
+    )
+
+
+def _singular(word: str) -> str:
+    """Drop a plural ending, roughly: "kippen" -> "kip", "honden" -> "hond", "poezen" -> "poez"."""
+    if word.endswith("ppen"):
+        return word[:-3]
+    if word.endswith("en"):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") else word
+
+
+def _next_in_list(text, tokens, lows, i, listed: set[int]) -> bool:
+    """Is token i the next item of a list of names given to pets ("heten A, B en C")?
+
+    ``listed``: the tokens already on such a list. A list starts after a plural ("heten"):
+    after "heet Max en" or "heet Max," a person may follow ("... en Daan gooit de bal").
+    """
+    if i and i - 1 in listed and text[tokens[i - 1].end() : tokens[i].start()] in (", ", ","):
+        return True
+    return (
+        i > 1
+        and lows[i - 1] in ("en", "of")
+        and i - 2 in listed
+        and _only_space_between(text, tokens[i - 1], tokens[i])
+        and text[tokens[i - 2].end() : tokens[i - 1].start()] == " "
     )
 
 

@@ -9,6 +9,7 @@ Python looks at a bounded stretch of text around it. ``bench/guard.py`` checks t
 adversarial inputs of 100 KB.
 """
 
+import bisect
 import re
 from datetime import date
 from functools import lru_cache
@@ -115,6 +116,19 @@ SHORT_DATE = re.compile(r"(?<![\w/.-])(\d{1,2})([-/.])(\d{1,2})\2'?(\d{2})(?![\w
 BIRTH_CONTEXT = re.compile(
     r"(geboren|geb\.?|geboortedatum|verjaardag|jarig)\W{0,3}(?:op\W{0,3})?$", re.I
 )
+# A day and a month without a year is a birthday only where the words say so: "jarig op 14
+# maart", "haar verjaardag op 12 maart", "ze is 12 mei jarig", "Op vrijdag 3 mei wordt Olivia
+# 7 jaar", or a line of a list of birthdays ("Saar – 4 januari" under "Geboortedata:").
+DAY_MONTH = re.compile(
+    r"(?<![\w/.-])\d{1,2}" + _SPACE + r"{1,3}(?:" + MONTHS + r")\b\.?"
+    r"(?!" + _SPACE + r"{1,3}'?\d{2})",
+    re.IGNORECASE,
+)
+BIRTHDAY_AFTER = re.compile(
+    r"\W{0,3}(?:jarig\b|geboren\b|[^.!?\n]{0,40}\bwordt\b[^.!?\n]{0,30}\b\d{1,2} jaar\b)",
+    re.I,
+)
+BIRTHDAY_LIST = re.compile(r"(?i)geboortedat|geboortedag|verjaardag|jarig")
 # A line of a form that is about a birth date: "Geboortedatum vader: 1985-02-17",
 # "Geboortedatum moeder (voor de GGD): 6 okt. 1988".
 BIRTH_LINE = re.compile(r"[\W_]{0,4}(?:geboortedatum|geboren|geb\b)", re.I)
@@ -209,7 +223,11 @@ AGE = re.compile(
     # Every age starts with a digit, a bracket or an age word: one look at each position
     # rules out the rest, instead of trying each lookbehind below there (about 4x faster).
     rf"(?=\d|\(|{_AGE_WORD}\b)(?:"
-    r"\b\d{1,2}\s?(?:jaar|jr)\b|\(\d{1,2}\)|(?:" + _CHILD_OF + r")\d{1,2}\b(?![,.]\d)"
+    # A number of years that is a time, not an age: "al 2 jaar in Nederland", "heeft 2 jaar
+    # geen school gehad", "sinds 3 jaar", "2 jaar geleden".
+    r"(?<!\bal )(?<!\bsinds )(?<!\bheeft )(?<!\bhad )(?<!\bruim )(?<!\bna )(?<!\bover )"
+    r"\b\d{1,2}\s?(?:jaar|jr)\b(?! (?:geen|lang|geleden|in Nederland|hier|later|eerder|terug))"
+    r"|\(\d{1,2}\)|(?:" + _CHILD_OF + r")\d{1,2}\b(?![,.]\d)"
     r"(?! (?:jaar|minuten|uur|de|het|\d))"
     rf"|(?:{_AGE_BEFORE}){_AGE_WORD} jaar(?: oud)?\b|\b{_AGE_WORD} jaar oud\b"
     # An apposition or a bracket: "Ilias Aarab, acht jaar, gaat ...", "Ahmad (twaalf jaar)",
@@ -232,6 +250,9 @@ AGE = re.compile(
 # "Hamdi is 4" at the end of a line.
 AGE_AFTER_NAME = re.compile(
     r",[ \t]?(\d{1,2}(?:[ \t]?(?:jaar|jr\.?))?)(?=[ \t]?[,)])"
+    # "Thijs van 9 in mijn groep", "Lieke (mijn dochter, 4)"
+    r"|[ \t]van[ \t](\d{1,2})(?=[ \t]*[,.;!)]|[ \t](?:in|uit|op|bij|die|met|zit|is|heeft)\b)"
+    r"|[ \t]\((?:mijn|zijn|haar|onze)[ \t]\w{3,12},[ \t](\d{1,2})(?=\))"
     rf"|[ \t]is[ \t](?:pas[ \t]|bijna[ \t]|net[ \t])?((?:{_AGE_WORD}|\d{{1,2}})(?:[ \t]jaar)?)"
     r"(?=[,.;!]|[ \t]*(?:\n|$)|[ \t](?:en|geworden)\b)",
     re.IGNORECASE,
@@ -570,6 +591,42 @@ def dates(text: str):
             before = text[max(0, m.start() - 30) : m.start()]
             birth = BIRTH_CONTEXT.search(before) is not None or _birth_line(text, m.start())
             yield m.start(), m.end(), birth
+    lists = None
+    for m in DAY_MONTH.finditer(text):
+        before = text[max(0, m.start() - 30) : m.start()]
+        birth = (
+            BIRTH_CONTEXT.search(before) is not None
+            or _birth_line(text, m.start())
+            or BIRTHDAY_AFTER.match(text, m.end()) is not None
+        )
+        if not birth:
+            lists = _birthday_lists(text) if lists is None else lists
+            i = bisect.bisect_right(lists, m.start())
+            birth = i % 2 == 1  # inside a [start, end) pair
+        if birth:
+            yield m.start(), m.end(), True
+
+
+def _birthday_lists(text: str) -> list[int]:
+    """Return [start, end, ...] of the blocks of lines under a heading about birthdays.
+
+    A heading is a line that names birthdays and ends in a colon ("Geboortedata groep 1/2
+    voor de verjaardagskalender:"); its block runs to the next empty line. One pass.
+    """
+    spans: list[int] = []
+    pos, open_at = 0, None
+    for line in text.splitlines(keepends=True):
+        stripped = line.strip()
+        if not stripped:
+            if open_at is not None:
+                spans += [open_at, pos]
+                open_at = None
+        elif open_at is None and stripped.endswith(":") and BIRTHDAY_LIST.search(stripped):
+            open_at = pos + len(line)
+        pos += len(line)
+    if open_at is not None:
+        spans += [open_at, pos]
+    return spans
 
 
 def schools(text: str):

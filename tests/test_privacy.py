@@ -512,7 +512,7 @@ LABELLED_SCHOOLS = [
 # tuned on: the targets below are not asserted on them. Earlier held-out sets (heldout to
 # heldout-7) were each measured once and are development sets since. heldout-8 was written
 # by a helper that saw neither the guard, its lists nor any other set.
-FROZEN = {"heldout-8"}
+FROZEN = {"heldout-9"}
 
 
 def labelled_sets(frozen=False):
@@ -810,3 +810,60 @@ def test_a_name_field_that_says_unknown_names_nobody():
 def test_a_year_at_a_line_end_is_no_postcode():
     text = "Toetskalender 2024-2025\nwk 4-5: Cito M (groep 3-7)"
     assert [f for f in privacy.scan(text) if f.kind == "postcode"] == []
+
+
+@pytest.mark.parametrize(
+    "text, kind, found",
+    [
+        # Birthdays without a year, where the words say it is one.
+        ("Femke is jarig op 9 juni en neemt dan een traktatie mee.", "birthdate", ["9 juni"]),
+        ("Zijn verjaardag op 2 okt. viel in de herfstvakantie.", "birthdate", ["2 okt."]),
+        ("Op dinsdag 8 april wordt Siem 6 jaar.", "birthdate", ["8 april"]),
+        (
+            "Verjaardagen groep 3:\nMila – 3 maart\nJoep – 21 mei\n\nDe rest volgt.",
+            "birthdate",
+            ["3 maart", "21 mei"],
+        ),  # fmt: skip
+        ("Op 9 juni hebben we de sportdag, dan wordt het 25 graden.", "birthdate", []),
+        # The rest of a list that is mostly names; a role after a comma; an apposition.
+        ("Groep rood: Daan, Sevda, Kwabena, Liv en Thijmen.", "name", ["Kwabena"]),
+        ("Leesgroep\n1. Anouk\n2. Bram\n3. Ezgi\n4. Jurre", "name", ["Ezgi"]),
+        ("Bel me gerust.\nNadira, moeder van Ilias", "name", ["Nadira", "Ilias"]),
+        (
+            "Er zit een jongen in groep 4, Tadesse, die nog geen Nederlands spreekt.",
+            "name",
+            ["Tadesse"],
+        ),  # fmt: skip
+        ("Wil jij het lokaal sluiten? Bedankt alvast. Marloes", "name", ["Marloes"]),
+        ("hoi marloes, ik ben morgen later", "name", ["marloes"]),
+        # Durations are no ages, a name's age after "van" is one.
+        ("Op De Linde zit Sem van 8 in mijn groep.", "age", ["8"]),
+        ("Op De Linde zit Karim, die al 3 jaar in Nederland woont.", "age", []),
+    ],
+)
+def test_birthdays_lists_roles_and_durations(text, kind, found):
+    got = [f.text for f in privacy.scan(text, ["De Linde"]) if f.kind == kind]
+    assert set(got) >= set(found) and (got or not found), got
+    if not found:
+        assert got == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Onze konijnen heten Snuf, Pluis en Hazel. De kinderen voeren ze om de beurt.",
+        "Op de rustplek ligt een knuffeleend, Dotje, voor wie even wil bijkomen.",
+        "We lopen met lampionnen door de wijk en zingen bij de deuren.",
+        "Zij is geboren te Sofia en woont nu in Utrecht.",
+        "Hij woonde eerst in San Francisco en daarna in São Paulo.",
+        "Groep 6 gaat naar de Julianatoren en groep 7 naar het Wilhelminapark.",
+        "We zingen 'Sinte Sinte Maarten' bij de deuren.",
+    ],
+)
+def test_pets_places_and_buildings_name_nobody(text):
+    assert [f.text for f in privacy.scan(text) if f.kind == "name"] == []
+
+
+def test_a_person_after_a_singular_pets_name_is_still_a_name():
+    text = "Onze hond heet Max en Daan gooit de bal."
+    assert [f.text for f in privacy.scan(text) if f.kind == "name"] == ["Daan"]
