@@ -95,6 +95,7 @@ def _detect(text: str, schools) -> list[Finding]:
         if birth:
             add("birthdate", start, end)
     named = list(patterns.schools(text)) + patterns.region_schools(text, schools)
+    named += patterns.schools_next(text, [end for _, end in named])
     for start, end in named:
         add("school", start, end)
     # A school named once in full is the same school where its name comes again alone:

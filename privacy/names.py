@@ -366,6 +366,11 @@ def find_names(text: str, add, numbers: list[int] | None = None) -> None:
         return line_starts[bisect.bisect_right(line_starts, pos) - 1]
 
     found_numbers = _numbers(text) if numbers is None else numbers
+    # "L. slaat in de rij": a pupil written as one initial, at a sentence's start before a
+    # verb of the person-verb list.
+    for m in SINGLE_INITIAL.finditer(text):
+        if m.group(1).lower() in words.person_verbs() and sentence_start(text, m.start()):
+            add("name", m.start(), m.start() + 2)
     _entry_names(text, add, masked, {line_start_of(p) for p in found_numbers})
 
     def salutation(i):
@@ -477,6 +482,17 @@ def find_names(text: str, add, numbers: list[int] | None = None) -> None:
         def before_name(i=i, next_word=next_word):
             return next_word == "en" and _is_plain_name(tokens, i + 2)
 
+        if (
+            low == "storm"
+            and capital
+            and i + 1 < len(tokens)
+            and tokens[i + 1].group()[:1].isupper()
+            and lows[i + 1] in _all_first_names()
+            and not _is_surname(lows[i + 1])
+            and _only_space_between(text, tok, tokens[i + 1])
+        ):
+            i += 2  # "Storm Ciara", "Storm Eunice": a storm's name, no person
+            continue
         is_name = unknown = False
         if surname_first:
             is_name = True  # "gezin De Graaf", "mevrouw van Dijk"
@@ -666,6 +682,7 @@ def find_names(text: str, add, numbers: list[int] | None = None) -> None:
     _again(text, tokens, lows, found, add)
 
 
+SINGLE_INITIAL = re.compile(r"(?<![\w.])[A-Z]\.[ \t]([a-z]{3,20})\b")
 LIST_LINE = re.compile(r"[ \t]{0,4}(?:(?:\d{1,3}[.)]|[-*•·])[ \t]{1,3})?$")
 LIST_LINE_END = re.compile(r"[ \t]*(?:$|[–—-][ \t]|:|\t|\()", re.M)
 MIN_LIST = 3
@@ -1200,6 +1217,8 @@ def _surname_end(tokens, lows, i) -> int:
     while j < len(tokens) and j - i <= MAX_PARTICLES + 1 and _adjacent(tokens, j):
         word = tokens[j].group()
         if lows[j] in words.tussenvoegsels():
+            if lows[j - 1] == "van" and j > i + 1 and word in ("De", "Het"):
+                break  # "meester Koen van De Wilgenhoek": after a first name, a school
             if lows[j] in SURNAME_PARTICLES:
                 prepositions = False  # "in 't Zandt", "op den Akker": a surname after all
             elif lows[j] in PREPOSITION_PARTICLES:

@@ -27,7 +27,9 @@ PHONE = re.compile(
     # dashes between the digits, also " - " after the area code ("076 - 514 22 98"), never a
     # tab or a line break (the next cell of a table).
     r"(?<![\w+])(?!\d\d-\d\d-(?:19|20)\d\d)"
-    r"(?:\+31|0031|0)[ \u00a0-]?\(?0?\)?[1-9](?:(?: - |[ \u00a0-])?\d){8}(?!\d)"
+    # Also a non-breaking hyphen (U+2011, what word processors paste), dots and a slash
+    # ("0612.345.679", "06/24681357").
+    r"(?:\+31|0031|0)[ \u00a0\u2011-]?\(?0?\)?[1-9](?:(?: - |[ \u00a0\u2011./-])?\d){8}(?!\d)"
     # An area code in brackets: "(050) 318 44 72", "(0591) 61 23 45".
     r"|(?<![\w+(])\(0[1-9]\d\)[\s-]?\d(?:[\s-]?\d){6}(?!\d)"
     r"|(?<![\w+(])\(0[1-9]\d\d\)[\s-]?\d(?:[\s-]?\d){5}(?!\d)"
@@ -81,6 +83,7 @@ MONTHS = (
     "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
     "jan|feb|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec"
 )
+FULL_MONTHS = frozenset(MONTHS.split("|")[:12])
 _MONTH_NUMBER = {
     name: number
     for number, names in enumerate(
@@ -114,8 +117,11 @@ DATE = re.compile(
 # A date with a two-digit year counts only right after "geb." and the like: "geb. 5/6/'18".
 SHORT_DATE = re.compile(r"(?<![\w/.-])(\d{1,2})([-/.])(\d{1,2})\2'?(\d{2})(?![\w/-]|\.\d)")
 BIRTH_CONTEXT = re.compile(
-    r"(geboren|geb\.?|geboortedatum|verjaardag|jarig)\W{0,3}(?:op\W{0,3})?$", re.I
+    r"(geboren|geb\.?|geboortedatum|verjaardag|jarig|geworden)\W{0,3}(?:is\W{1,3})?"
+    r"(?:op\W{0,3})?$",
+    re.I,
 )
+_AGE_WORD = r"(?:twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien)"
 # A day and a month without a year is a birthday only where the words say so: "jarig op 14
 # maart", "haar verjaardag op 12 maart", "ze is 12 mei jarig", "Op vrijdag 3 mei wordt Olivia
 # 7 jaar", or a line of a list of birthdays ("Saar – 4 januari" under "Geboortedata:").
@@ -125,8 +131,17 @@ DAY_MONTH = re.compile(
     re.IGNORECASE,
 )
 BIRTHDAY_AFTER = re.compile(
-    r"\W{0,3}(?:jarig\b|geboren\b|[^.!?\n]{0,40}\bwordt\b[^.!?\n]{0,30}\b\d{1,2} jaar\b)",
+    r"\W{0,3}(?:jarig\b|geboren\b|[^.!?\n]{0,40}\bwordt\b[^.!?\n]{0,30}\b\d{1,2} jaar\b"
+    r"|[ \t](?:\d{1,2}|" + _AGE_WORD + r")[ \t]wordt\b)",  # "op 14 april 4 wordt"
     re.I,
+)
+BIRTHDAY_NEXT = re.compile(r"(?:,|\ben)[ \t]{1,3}[A-Z][\w'’-]{1,30}[ \t]{1,3}op[ \t]{1,3}$")
+SENTENCE_END = re.compile(r"[.!?]\s")
+# "Emma wordt 12 mei 6", "Merel wordt op 9 maart acht": "wordt" before, an age after.
+BIRTHDAY_WORDT = re.compile(r"\bwordt\W{1,3}(?:op\W{1,3})?$", re.I)
+AGE_AFTER_DATE = re.compile(
+    r"[ \t](?:\d{1,2}|" + _AGE_WORD + r")(?:[ \t]*[,.!?]|[ \t]en\b|[ \t]jaar\b|[ \t]*$)",
+    re.I | re.M,
 )
 BIRTHDAY_LIST = re.compile(r"(?i)geboortedat|geboortedag|verjaardag|jarig")
 # A line of a form that is about a birth date: "Geboortedatum vader: 1985-02-17",
@@ -183,8 +198,18 @@ SCHOOL_END = re.compile(r"(?<=[^\W\d_])school(?![\w'’-])")
 
 # A form's line for a school: "Vorige school: EBS De Kleine Reus (Barendrecht)".
 FORM_SCHOOL = re.compile(
-    r"(?im)^[ \t*•-]{0,4}(?:(?:vorige|nieuwe|huidige|oude|eigen|andere)[ \t])?school[ \t]{0,3}:"
+    r"(?im)(?:^|\|)[ \t*•-]{0,4}(?:(?:vorige|nieuwe|huidige|oude|eigen|andere)[ \t])?"
+    r"school[ \t]{0,3}:"
     r"[ \t]{0,3}([A-Za-z'’][\w'’.-]{0,40}(?:[ \t][\w'’.-]{1,40}){0,4})"
+)
+# "Onze school, De Vlinderboom, verhuist": the school's name in an apposition.
+SCHOOL_APPOSITION = re.compile(
+    r"(?i:\b(?:onze|mijn|hun|jullie|die|deze|de)[ \t]school),[ \t]"
+    r"((?:De|Het|'t)[ \t]([A-Z][\w'’-]{2,40})(?:[ \t][A-Z][\w'’-]{2,40})?)(?=[,)])"
+)
+# Another school right after one: "met De Triangel en De Tweemaster", "De Linde, De Es".
+SCHOOL_NEXT = re.compile(
+    r"(?:,[ \t]|[ \t]en[ \t]|[ \t]of[ \t])((?:De|Het|'t)[ \t]([A-Z][\w'’-]{2,40}))"
 )
 # "op De Kameleon", "bij De Kameleon", "van De Vlieger naar het SO": after these words a name
 # with a capitalised article is a school in teachers' texts (a place has no article:
@@ -196,7 +221,7 @@ SCHOOL_AFTER = re.compile(
 # Mozaïek |", "(De Klimop, schooljaar 2023-2024)".
 SCHOOL_BY_GROUP = re.compile(
     r"(?i:\b(?:groep|gr\.?)[ \t]?\d{1,2}[a-z]?)(?:,[ \t]|[ \t]?\|[ \t]?|[ \t])"
-    r"((?:De|Het|'t|de|het)[ \t][A-Z][\w'’-]{2,40})(?=[ \t]?[)|–—-]|,|[ \t]*$)"
+    r"((?:De|Het|'t|de|het)[ \t][A-Z][\w'’-]{2,40})(?=[ \t]?[)|–—-]|[,;]|\.(?:\s|$)|[ \t]*$)"
     r"|\(((?:De|Het|'t)[ \t][A-Z][\w'’-]{2,40}),[ \t](?i:schooljaar|sj|groep|gr\b)",
     re.MULTILINE,
 )
@@ -210,7 +235,6 @@ SCHOOL_BEFORE_GROUP = re.compile(
 )
 # An age in words only where it is said as an age ("van negen jaar", "is zeven jaar",
 # "tien jaar oud"), not as a span of time ("al twee jaar", "twee jaar geleden").
-_AGE_WORD = r"(?:twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien)"
 _AGE_BEFORE = "|".join(
     rf"(?<=\b{w} )" for w in ("van", "is", "wordt", "werd", "pas", "bijna", "net", "ben")
 )
@@ -440,6 +464,16 @@ def _again_pattern(names: tuple[str, ...]) -> re.Pattern | None:
     return re.compile(r"(?<![\w'’-])(?:" + alternatives + r")(?![\w'’-])")
 
 
+def schools_next(text: str, ends) -> list[tuple[int, int]]:
+    """A school named right after one found ("De Triangel en De Tweemaster"), in one pass."""
+    out, ends = [], set(ends)
+    for m in SCHOOL_NEXT.finditer(text):
+        if m.start() in ends and m.group(2).lower() not in words.not_names():
+            out.append((m.start(1), m.end(1)))
+            ends.add(m.end(1))
+    return out
+
+
 def schools_again(text: str, names) -> list[tuple[int, int]]:
     """A school the text named once, where its name comes again: in the same capitals."""
     pattern = _again_pattern(tuple(names))
@@ -591,20 +625,37 @@ def dates(text: str):
             before = text[max(0, m.start() - 30) : m.start()]
             birth = BIRTH_CONTEXT.search(before) is not None or _birth_line(text, m.start())
             yield m.start(), m.end(), birth
-    lists = None
+    lists, last_birthday = None, None
     for m in DAY_MONTH.finditer(text):
         before = text[max(0, m.start() - 30) : m.start()]
         birth = (
             BIRTH_CONTEXT.search(before) is not None
+            # "Marieke is 27 oktober jarig en Hans op 2 november": the next of the sentence
+            or (
+                last_birthday is not None
+                and BIRTHDAY_NEXT.search(before) is not None
+                and not SENTENCE_END.search(text, last_birthday, m.start())
+            )
             or _birth_line(text, m.start())
             or BIRTHDAY_AFTER.match(text, m.end()) is not None
+            or (
+                BIRTHDAY_WORDT.search(before) is not None
+                and AGE_AFTER_DATE.match(text, m.end()) is not None
+            )
         )
         if not birth:
             lists = _birthday_lists(text) if lists is None else lists
             i = bisect.bisect_right(lists, m.start())
             birth = i % 2 == 1  # inside a [start, end) pair
         if birth:
-            yield m.start(), m.end(), True
+            end = m.end()
+            if (
+                text[end - 1] == "."
+                and text[m.start() : end - 1].split()[-1].lower() in FULL_MONTHS
+            ):
+                end -= 1  # "op 29 februari.": the sentence's full stop stays
+            last_birthday = end
+            yield m.start(), end, True
 
 
 def _birthday_lists(text: str) -> list[int]:
@@ -634,8 +685,16 @@ def schools(text: str):
     for m in SCHOOL.finditer(text):
         name = m.group().split()[-1]
         if m.group().startswith("school") and (_acronym(name) or name.lower() in words.not_names()):
-            continue  # "mag de school het OPP vaststellen"
+            # "mag de school het OPP vaststellen"; but "school IBS De Zonnewijzer" is IBS's
+            second = m.group().split()[1]
+            after = SCHOOL.match(text, m.start() + m.group().index(second, 6))
+            if after and _acronym(second):
+                yield after.start(), after.end()
+            continue
         yield m.start(), m.end()
+    for m in SCHOOL_APPOSITION.finditer(text):
+        if m.group(2).lower() not in words.not_names():
+            yield m.start(1), m.end(1)
     generic = words.school_words()
     for m in SCHOOL_END.finditer(text):
         end = m.end()

@@ -512,7 +512,7 @@ LABELLED_SCHOOLS = [
 # tuned on: the targets below are not asserted on them. Earlier held-out sets (heldout to
 # heldout-7) were each measured once and are development sets since. heldout-8 was written
 # by a helper that saw neither the guard, its lists nor any other set.
-FROZEN = {"heldout-9"}
+FROZEN = {"heldout-10"}
 
 
 def labelled_sets(frozen=False):
@@ -867,3 +867,28 @@ def test_pets_places_and_buildings_name_nobody(text):
 def test_a_person_after_a_singular_pets_name_is_still_a_name():
     text = "Onze hond heet Max en Daan gooit de bal."
     assert [f.text for f in privacy.scan(text) if f.kind == "name"] == ["Daan"]
+
+
+@pytest.mark.parametrize(
+    "text, kind, found",
+    [
+        ("Haar verjaardag is op 3 april, dan trakteert ze.", "birthdate", ["3 april"]),
+        ("Joep wordt op 5 mei zeven en geeft een feestje.", "birthdate", ["5 mei"]),
+        ("Sara is 8 geworden op 1 juni.", "birthdate", ["1 juni"]),
+        ("Nina is 4 mei jarig en Bram op 9 mei.", "birthdate", ["4 mei", "9 mei"]),
+        ("Het wordt 12 mei 20 graden.", "birthdate", []),
+        ("Bel de vader op 0612.345.678 of 06/12345678.", "phone", ["0612.345.678", "06/12345678"]),
+        ("In versie 0.612.345.678 zit de fout.", "phone", []),
+        ("Naam: Ilse | School: De Berkenhof | Groep: 4", "school", ["De Berkenhof"]),
+        ("Tim, groep 6, De Wadden. Hij slaat.", "school", ["De Wadden"]),
+        ("Hij zit op school OBS De Fuut.", "school", ["OBS De Fuut"]),
+        ("Onze school, De Esdoorn, krijgt een nieuw plein.", "school", ["De Esdoorn"]),
+        ("Wij werken samen met OBS De Kring en De Ster.", "school", ["OBS De Kring", "De Ster"]),
+        ("B. schopt in de rij andere kinderen.", "name", ["B."]),
+        ("Mail meester Ruud van De Kring even.", "name", ["Ruud"]),
+        ("Storm Dennis blies het hek om.", "name", []),
+    ],
+)
+def test_birthdays_numbers_schools_and_initials_of_round_five(text, kind, found):
+    got = [f.text for f in privacy.scan(text) if f.kind == kind]
+    assert got == found, got
