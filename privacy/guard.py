@@ -84,6 +84,9 @@ def _detect(text: str, schools) -> list[Finding]:
     for m in patterns.BSN.finditer(text):
         if patterns.bsn_valid(re.sub(r"\D", "", m.group())):
             add("bsn", m.start(), m.end())
+    for m in patterns.BSN_AFTER_WORD.finditer(text):
+        if patterns.bsn_valid(re.sub(r"\D", "", m.group(1))):
+            add("bsn", m.start(1), m.end(1))
     addresses = list(patterns.addresses(text))
     for start, end in patterns.postcodes(text, {end for _, end in addresses}):
         add("postcode", start, end)

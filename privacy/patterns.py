@@ -29,12 +29,16 @@ PHONE = re.compile(
     r"(?<![\w+])(?!\d\d-\d\d-(?:19|20)\d\d)"
     # Also a non-breaking hyphen (U+2011, what word processors paste), dots and a slash
     # ("0612.345.679", "06/24681357").
-    r"(?:\+31|0031|0)[ \u00a0\u2011-]?\(?0?\)?[1-9](?:(?: - |[ \u00a0\u2011./-])?\d){8}(?!\d)"
+    r"(?:\+31|0031|0)[ \u00a0\u2011-]?\(?0?\)?[1-9](?:(?: [-–] |[ \u00a0\u2011./-])?\d){8}(?!\d)"
+    # A number abroad: "+48 512 334 781", "+32 470 12 34 56".
+    r"|(?<![\w+])\+(?!31)[1-9]\d{0,2}(?:[ \u00a0-]?\d){7,12}(?!\d)"
     # An area code in brackets: "(050) 318 44 72", "(0591) 61 23 45".
     r"|(?<![\w+(])\(0[1-9]\d\)[\s-]?\d(?:[\s-]?\d){6}(?!\d)"
     r"|(?<![\w+(])\(0[1-9]\d\d\)[\s-]?\d(?:[\s-]?\d){5}(?!\d)"
 )
 BSN = re.compile(r"(?<![\d.])(?:\d{9}|\d{4}\.\d{2}\.\d{3}|\d{3}([ .-])\d{3}\1\d{3})(?![\d])")
+# Nine digits split anywhere, right after the word: "BSN-nummer ... is 9601-36320".
+BSN_AFTER_WORD = re.compile(r"(?i:\bbsn\b)[^\n\d]{0,60}?(?<![\d.])(\d(?:[ .-]?\d){8})(?![\d])")
 # One space at most, never a line break ("2024-2025\nwk 4": a year, then a week).
 POSTCODE = re.compile(r"\b[1-9]\d{3}[ \u00a0]?(?!SA|SD|SS|sa|sd|ss)[A-Za-z]{2}\b(?!-)")
 # A postcode in lower case with a space is one when a town follows: "9403 kh Assen" (not

@@ -510,9 +510,9 @@ LABELLED_SCHOOLS = [
 
 # Frozen held-out sets, each measured once at the end of a round (docs/PRIVACY.md), never
 # tuned on: the targets below are not asserted on them. Earlier held-out sets (heldout to
-# heldout-7) were each measured once and are development sets since. heldout-8 was written
-# by a helper that saw neither the guard, its lists nor any other set.
-FROZEN = {"heldout-10"}
+# heldout-10) were each measured once and are development sets since; each was written by a
+# helper that saw neither the guard, its lists nor any other set. A new round adds its own.
+FROZEN: set[str] = set()
 
 
 def labelled_sets(frozen=False):
@@ -887,6 +887,10 @@ def test_a_person_after_a_singular_pets_name_is_still_a_name():
         ("B. schopt in de rij andere kinderen.", "name", ["B."]),
         ("Mail meester Ruud van De Kring even.", "name", ["Ruud"]),
         ("Storm Dennis blies het hek om.", "name", []),
+        ("Het BSN van Noor klopt niet, het moet 9601-36320 zijn.", "bsn", ["9601-36320"]),
+        ("Bel de vader op 06 – 12 34 56 78.", "phone", ["06 – 12 34 56 78"]),
+        ("Zijn Poolse nummer is +48 512 334 781.", "phone", ["+48 512 334 781"]),
+        ("Het kost +12 euro per kind.", "phone", []),
     ],
 )
 def test_birthdays_numbers_schools_and_initials_of_round_five(text, kind, found):
