@@ -161,7 +161,8 @@ END_SIGNATURE = re.compile(
 )
 # Salutations and prepositions after which a lower-case writer names a person: "hoi jasmijn",
 # "met oksana gebeld".
-LOWER_NAME_BEFORE = frozenset({"hoi", "dag", "beste", "met", "van", "hallo", "hey", "hee"})
+GREETINGS = frozenset({"hoi", "dag", "beste", "hallo", "hey", "hee"})
+LOWER_NAME_BEFORE = GREETINGS | {"met", "van"}
 PLURAL_NAMING = frozenset({"heten", "hieten", "noemen", "noemden"})
 POSSESSIVES = frozenset({"zijn", "haar", "z'n", "d'r"})
 # Words that end like a verb form ("met" like "zet") but are none.
@@ -415,11 +416,13 @@ def find_names(text: str, add, numbers: list[int] | None = None) -> None:
     def lower_named(i, low):
         """ "hoi jasmijn", "met oksana gebeld", "opa van mees": a lower-case writer's names."""
         prev = lows[i - 1] if i else ""
-        return (
-            lower_writer
-            and (prev in LOWER_NAME_BEFORE or prev in about)
-            and (low not in tricky or prev in ("hoi", "dag", "beste", "hallo") or of_person(i))
-        )
+        if not lower_writer or not (prev in LOWER_NAME_BEFORE or prev in about):
+            return False
+        if prev in GREETINGS:
+            # A greeting opens a line: "hoi jasmijn,", not "de hele dag door"
+            start = tokens[i - 1].start()
+            return not text[line_start_of(start) : start].strip()
+        return low not in tricky or of_person(i)
 
     i = 0
     while i < len(tokens):

@@ -858,6 +858,7 @@ def test_birthdays_lists_roles_and_durations(text, kind, found):
         "Hij woonde eerst in San Francisco en daarna in São Paulo.",
         "Groep 6 gaat naar de Julianatoren en groep 7 naar het Wilhelminapark.",
         "We zingen 'Sinte Sinte Maarten' bij de deuren.",
+        "meisje gr8 kletst de hele dag door",  # a lower-case writer; "dag" is no greeting here
     ],
 )
 def test_pets_places_and_buildings_name_nobody(text):
