@@ -22,20 +22,26 @@ MEMORY_WEIGHT = 1.0
 # "Heeft het geholpen?" after a week nudges a case (z-units).
 FEEDBACK_BOOST = {"ja": 0.5, "deels": 0.0, "nee": -1.0}
 
-# What the ask page shows, calibrated per region from the region's own cases: each case's
-# title is searched as if a teacher typed it, among the other cases. How far the best
-# (different!) case stands out for those titles is what "nothing fits" looks like here.
-# A question about something the region has no case for scores many cases alike, so the
-# best case's lead over the fifth (LEAD_OVER) tells "a case fits" from "nothing fits"
-# better than the best score itself (tuning sets, docs/RETRIEVAL.md).
+# What the ask page shows, calibrated per region from the region's own cases and from
+# background questions that no case answers, each searched among the region's cases as if a
+# teacher typed it. A question about something the region has no case for scores many
+# cases alike, so the best case's lead over the fifth (LEAD_OVER) tells "a case fits" from
+# "nothing fits" better than the best score itself (tuning sets, docs/RETRIEVAL.md).
 LEAD_OVER = 5
-SHOW_PERCENTILE = 85  # show cases when the lead beats the lead of 85% of those titles
+# Show cases when the lead beats that of 65% of the background questions (below) that pass
+# the background gate: questions no behaviour case answers but that look like this region's
+# cases. The region's case titles searched among the other cases (the rule before, at their
+# 85th percentile) stand out less than real unanswerable questions, by a different amount
+# in each region; the background questions are what "nothing fits" looks like here.
+SHOW_PERCENTILE = 65
+MIN_BACKGROUND_LEADS = 20  # fewer pass the gate: show from the titles' STRONG_PERCENTILE
 # "lijkt sterk op je vraag": the best case is first by each dense view on its own (e5 on the
-# case text, e5 on the case's question, the second model) and leads the runner-up by more
-# than 85% of those titles' best cases do. Independent views agreeing is what a wrong
+# case text, e5 on the case's question, the second model) and leads the runner-up, and the
+# fifth, by more than 85% of the region's case titles' best cases do (each title searched
+# among the other cases). Independent views agreeing is what a wrong
 # but related case rarely gets; a lead alone is easy to get where a region's cases lie
 # close together.
-STRONG_PERCENTILE = 85
+STRONG_PERCENTILE = 85  # also the lead "lijkt sterk" needs (of the titles' leads)
 STRONG_AGREE = ("passage", "question", "second")
 # ... and only when the question is closer to the region's own cases than to a background of
 # teacher questions that no behaviour case answers (index/background-questions.txt: rules,
@@ -44,7 +50,7 @@ STRONG_AGREE = ("passage", "question", "second")
 # background questions (query to query, the main model).
 BACKGROUND_PERCENTILE = 50
 FIT_NEAREST = 3
-CALIBRATION_VERSION = 3  # bands stored under another rule are recomputed, never reused
+CALIBRATION_VERSION = 4  # bands stored under another rule are recomputed, never reused
 CALIBRATION_SAMPLE = 200
 MIN_DOCS_TO_CALIBRATE = 20
 # Until a region has MIN_DOCS_TO_CALIBRATE cases: the tuning sets' own calibration values
@@ -79,12 +85,14 @@ class Calibration:
     documents: int = 0
     source: str = "default"  # "region" once computed from the region's own cases
     fit_from: float | None = None  # the question's fit (above) must reach this; None: no gate
+    strong_from: float | None = None  # the lead "lijkt sterk" needs; None: show_from
 
     def as_json(self) -> dict:
         return {
             "show_from": round(self.show_from, 3),
             "strong_gap": round(self.strong_gap, 3),
             "fit_from": None if self.fit_from is None else round(self.fit_from, 4),
+            "strong_from": None if self.strong_from is None else round(self.strong_from, 3),
             "documents": self.documents,
             "source": self.source,
             "version": CALIBRATION_VERSION,
@@ -100,6 +108,7 @@ class Calibration:
             data.get("documents", 0),
             data["source"],
             data.get("fit_from"),
+            data.get("strong_from"),
         )
 
 
@@ -117,19 +126,33 @@ def lead(hits: list) -> float:
 
 
 def calibration_from(
-    leads: list[float], gaps: list[float], documents: int, background_fits=()
+    leads: list[float], gaps: list[float], documents: int, background=()
 ) -> Calibration:
     """The bands of a region from its own cases' titles searched among the other cases, and
-    the fit of the background questions to its cases."""
+    the background questions searched among its cases: ``background`` holds (fit, lead)
+    per background question (either None where the region could not give it)."""
     if documents < MIN_DOCS_TO_CALIBRATE or len(leads) < 10:
         return Calibration(DEFAULT_SHOW_FROM, DEFAULT_STRONG_GAP, documents, "default")
-    fits = list(background_fits)
+    strong_from = float(np.percentile(leads, STRONG_PERCENTILE))
+    fits = [f for f, _ in background if f is not None]
+    fit_from = float(np.percentile(fits, BACKGROUND_PERCENTILE)) if len(fits) >= 10 else None
+    passing = [
+        lead
+        for fit, lead in background
+        if lead is not None and fit is not None and fit_from is not None and fit >= fit_from
+    ]
+    show_from = (
+        float(np.percentile(passing, SHOW_PERCENTILE))
+        if len(passing) >= MIN_BACKGROUND_LEADS
+        else strong_from
+    )
     return Calibration(
-        show_from=float(np.percentile(leads, SHOW_PERCENTILE)),
+        show_from=show_from,
         strong_gap=float(np.percentile(gaps, STRONG_PERCENTILE)),
         documents=documents,
         source="region",
-        fit_from=float(np.percentile(fits, BACKGROUND_PERCENTILE)) if len(fits) >= 10 else None,
+        fit_from=fit_from,
+        strong_from=strong_from,
     )
 
 
@@ -173,7 +196,11 @@ def case_bands(hits: list, calibration: Calibration = DEFAULT, fit: float | None
         return hits
     best = hits[0].score
     gap = best - hits[1].score if len(hits) > 1 else calibration.strong_gap
-    show = lead(hits) >= calibration.show_from
+    standing = lead(hits)
+    show = standing >= calibration.show_from
+    strong_from = calibration.strong_from
+    if strong_from is None:
+        strong_from = calibration.show_from
     if calibration.fit_from is not None and fit is not None and fit < calibration.fit_from:
         show = False  # a question like those no behaviour case answers
     # Only the views this index has (a region may run without the second model).
@@ -182,7 +209,7 @@ def case_bands(hits: list, calibration: Calibration = DEFAULT, fit: float | None
     for i, hit in enumerate(hits):
         if not show or i >= CASES_SHOWN or hit.score < best - NEAR_BEST:
             hit.band = None
-        elif i == 0 and gap >= calibration.strong_gap and agreed:
+        elif i == 0 and gap >= calibration.strong_gap and agreed and standing >= strong_from:
             hit.band = "strong"
         else:
             hit.band = "maybe"

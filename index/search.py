@@ -34,7 +34,7 @@ import numpy as np
 from . import memo, ranking
 from . import text as textmod
 from .embedder import Embedder, Encoders
-from .prior import background_vectors, prior_moments
+from .prior import background_questions, background_vectors, prior_moments
 from .sqlite import current_seq, get_meta, next_seq, set_meta, write_transaction
 from .vectors import Labels, Links, Moments, Space
 
@@ -710,8 +710,9 @@ class SearchIndex:
         """Compute the bands from the region's own documents and store them.
 
         Each sampled document's title is searched as a teacher's question among the other
-        documents; the best and the lead of those (different) documents is what "nothing
-        fits" looks like in this region.
+        documents, and each background question (no case answers it) among the cases: how
+        far their best (different) documents stand out is what "nothing fits" looks like
+        in this region (index/ranking.py).
         """
         rows = conn.execute(
             "SELECT id, title FROM search_docs WHERE kind = ? ORDER BY id", (kind,)
@@ -728,13 +729,21 @@ class SearchIndex:
                 if len(hits) >= 2:
                     leads.append(ranking.lead(hits))
                     gaps.append(hits[0].score - hits[1].score)
-        fits = []
+        background = []  # (fit, lead) of each background question
         if len(rows) >= ranking.MIN_DOCS_TO_CALIBRATE and kind == "case":
             with self._lock:
-                background = self._background_vectors()
-                fits = [self._fit(vector, skip=i) for i, vector in enumerate(background)]
-        fits = [f for f in fits if f is not None]
-        result = ranking.calibration_from(leads, gaps, len(rows), fits)
+                vectors = self._background_vectors()
+                fits = [self._fit(vector, skip=i) for i, vector in enumerate(vectors)]
+            # Each background question searched as a teacher would ask it (the main model's
+            # vectors are cached on disk, the second model's are cheap).
+            questions = background_questions()
+            second = self.encoders.second
+            seconds = memo.embed(second, "query", questions) if second else None
+            for i, (question, fit) in enumerate(zip(questions, fits, strict=True)):
+                qv = QueryVectors(vectors[i], seconds[i] if seconds is not None else None)
+                hits = self.search(conn, question, k=ranking.LEAD_OVER, kind=kind, vectors=qv)
+                background.append((fit, ranking.lead(hits) if len(hits) >= 2 else None))
+        result = ranking.calibration_from(leads, gaps, len(rows), background)
         with write_transaction(conn):
             set_meta(conn, f"calibration:{kind}", json.dumps(result.as_json()))
         with self._lock:

@@ -333,3 +333,47 @@ def test_questions_like_the_background_are_shown_no_case(embedder, tmp_path):
     assert hidden_gated >= hidden_lead + 0.10, (hidden_lead, hidden_gated)
     assert right_gated >= right_lead - 0.02, (right_lead, right_gated)
     conn.close()
+
+
+def test_bands_show_from_the_background_questions_that_pass_the_gate():
+    """The lead a question needs to be shown cases is the SHOW_PERCENTILE of the leads of the
+    background questions that pass the fit gate; "lijkt sterk" needs the titles' lead."""
+    from index import ranking
+
+    rng = np.random.default_rng(7)
+    leads, gaps = list(rng.normal(2.0, 0.5, 60)), list(rng.normal(1.0, 0.3, 60))
+    fits = list(np.linspace(-0.1, 0.1, 400))
+    background_leads = list(np.linspace(0.0, 4.0, 400))
+    background = list(zip(fits, background_leads, strict=True))
+    cal = ranking.calibration_from(leads, gaps, 60, background)
+    passing = [lead for fit, lead in background if fit >= cal.fit_from]
+    assert cal.fit_from == pytest.approx(np.percentile(fits, ranking.BACKGROUND_PERCENTILE))
+    assert cal.show_from == pytest.approx(np.percentile(passing, ranking.SHOW_PERCENTILE))
+    assert cal.strong_from == pytest.approx(np.percentile(leads, ranking.STRONG_PERCENTILE))
+    assert ranking.Calibration.from_json(cal.as_json()).strong_from == pytest.approx(
+        cal.strong_from, abs=1e-3
+    )
+    # Too few background questions pass the gate: the titles decide, as before.
+    few = background[:30]
+    fallback = ranking.calibration_from(leads, gaps, 60, few)
+    assert fallback.show_from == pytest.approx(fallback.strong_from)
+
+
+def test_strong_needs_the_titles_lead_even_where_cases_are_shown():
+    from index import ranking
+    from index.search import Hit
+
+    def hits(scores):
+        views = {"passage": 1.0, "question": 1.0, "second": 1.0}
+        return [
+            Hit("case", str(i), str(i), "t", "s", s, 0.9, components=views, leads=tuple(views))
+            for i, s in enumerate(scores)
+        ]
+
+    cal = ranking.Calibration(show_from=1.0, strong_gap=0.5, source="region", strong_from=3.0)
+    shown = ranking.case_bands(hits([5.0, 4.0, 3.5, 3.2, 3.0]), cal)  # lead 2.0, gap 1.0
+    assert [h.band for h in shown[:3]] == ["maybe", "maybe", "maybe"]
+    strong = ranking.case_bands(hits([7.0, 6.0, 5.0, 4.5, 3.5]), cal)  # lead 3.5
+    assert strong[0].band == "strong"
+    hidden = ranking.case_bands(hits([3.0, 2.9, 2.8, 2.7, 2.6]), cal)  # lead 0.4
+    assert all(h.band is None for h in hidden)
