@@ -512,7 +512,7 @@ LABELLED_SCHOOLS = [
 # tuned on: the targets below are not asserted on them. Earlier held-out sets (heldout to
 # heldout-10) were each measured once and are development sets since; each was written by a
 # helper that saw neither the guard, its lists nor any other set. A new round adds its own.
-FROZEN: set[str] = set()
+FROZEN: set[str] = {"heldout-11"}
 
 
 def labelled_sets(frozen=False):
