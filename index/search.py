@@ -42,7 +42,9 @@ log = logging.getLogger(__name__)
 
 KINDS = ("case", "dossier")
 # Keyword terms in more than this share of documents are left out once the index holds at
-# least COMMON_TERM_MIN_DOCS documents (bench/: p95 latency at 100k cases).
+# least COMMON_TERM_MIN_DOCS documents (bench/: p95 latency at 100k cases). FTS5 scores
+# every posting of the kept terms: at 100k cases this budget costs about 24 ms of a
+# suggestion (5,000 would cost 9 ms, but its effect on ranking is not measured yet).
 COMMON_TERM_SHARE = 0.1
 COMMON_TERM_MIN_DOCS = 2000
 POSTINGS_BUDGET = 20000
@@ -927,25 +929,31 @@ class SearchIndex:
             second_mean, second_std = second.standardiser(qv.second)
             second_vectors = self._second_vectors(conn, [d for d in comps if second.contains(d)])
         out = {}
-        for doc, found in comps.items():
-            if doc in exclude or doc not in st.cluster:
-                continue
+        wanted = [d for d in comps if d not in exclude and d in st.cluster]
+        # The candidates' missing similarities in two batches, not one lookup each.
+        cosine.update(st.passage.scores(qv.main, [d for d in wanted if d not in cosine]))
+        own_questions: dict[int, list[int]] = {}
+        if "question" in use and st.question:
+            for doc in wanted:
+                if "question" not in comps[doc]:
+                    own = [e for e in st.links.extras(doc) if not st.memory.contains(e)]
+                    if own:
+                        own_questions[doc] = own
+        question_scores = st.question.scores(
+            qv.main, [e for own in own_questions.values() for e in own]
+        )
+        for doc in wanted:
+            found = comps[doc]
             if "passage" in use and "passage" not in found:
-                cosine[doc] = st.passage.score(qv.main, doc)
                 found["passage"] = ranking.zscore(cosine[doc], passage_mean, passage_std)
             if doc in second_vectors:
                 sim = float(second_vectors[doc] @ qv.second)
                 found["second"] = ranking.zscore(sim, second_mean, second_std)
-            if "question" in use and "question" not in found and st.question:
-                own = [e for e in st.links.extras(doc) if not st.memory.contains(e)]
-                if own:
-                    found["question"] = max(
-                        ranking.zscore(st.question.score(qv.main, e), q_mean, q_std) for e in own
-                    )
+            sims = [question_scores[e] for e in own_questions.get(doc, ()) if e in question_scores]
+            if sims:
+                found["question"] = ranking.zscore(max(sims), q_mean, q_std)
             if "keyword" in use and "keyword" not in found:
                 found["keyword"] = ranking.zscore(0.0, k_mean, k_std)
-            if doc not in cosine:
-                cosine[doc] = st.passage.score(qv.main, doc)
             found["cosine"] = cosine[doc]
             score = ranking.fuse(
                 {n: z for n, z in found.items() if n != "cosine"},

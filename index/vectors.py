@@ -50,6 +50,9 @@ class Space:
         self.sum = np.zeros(dim)
         self.outer = np.zeros((dim, dim))
         self.prior = prior  # (mean vector, second-moment matrix) of a background population
+        # moments() for the current population: copying and dividing two 384x384 matrices
+        # three times per suggestion cost 3.5 ms at 100k cases (bench/).
+        self._moments = None
 
     def __len__(self) -> int:
         return int(self.index.ntotal)
@@ -69,6 +72,7 @@ class Space:
         self.n += len(v)
         self.sum += v.sum(0)
         self.outer += v.T @ v
+        self._moments = None
 
     def remove(self, ids) -> None:
         present = [int(i) for i in ids if self.contains(i)]
@@ -80,6 +84,7 @@ class Space:
         self.n -= len(old)
         self.sum -= old.sum(0)
         self.outer -= old.T @ old
+        self._moments = None
 
     def _place(self, ids: np.ndarray, positions: np.ndarray) -> None:
         if len(ids):
@@ -102,6 +107,11 @@ class Space:
 
     def moments(self) -> tuple[np.ndarray, np.ndarray, float]:
         """Mean vector and second-moment matrix of the population, and its weight."""
+        if self._moments is None:
+            self._moments = self._compute_moments()
+        return self._moments
+
+    def _compute_moments(self) -> tuple[np.ndarray, np.ndarray, float]:
         weight = float(self.n)
         total, outer = self.sum.copy(), self.outer.copy()
         if self.prior is not None:
@@ -130,6 +140,15 @@ class Space:
     def score(self, query: np.ndarray, vector_id: int) -> float:
         return float(self.vector(vector_id) @ query)
 
+    def scores(self, query: np.ndarray, vector_ids) -> dict[int, float]:
+        """{id: similarity} for the ids present, in one batch (one reconstruct per id from
+        Python cost 7 ms per suggestion at 100k cases)."""
+        ids = [int(i) for i in vector_ids if self.contains(i)]
+        if not ids:
+            return {}
+        vectors = self.index.index.reconstruct_batch(self._pos[np.asarray(ids, dtype=np.int64)])
+        return dict(zip(ids, (vectors @ query.astype(np.float32)).tolist(), strict=True))
+
     def state(self) -> dict[str, np.ndarray]:
         """Everything needed to restore this space without SQLite (see ``load``)."""
         return {
@@ -144,6 +163,7 @@ class Space:
         self.n = int(state["n"][0])
         self.sum = state["sum"]
         self.outer = state["outer"]
+        self._moments = None
         self._reposition()
 
 
@@ -325,6 +345,7 @@ class Moments:
         self.sum = np.zeros(dim)
         self.outer = np.zeros((dim, dim))
         self.prior = prior
+        self._moments = None
 
     def __len__(self) -> int:
         return self.count
@@ -351,6 +372,7 @@ class Moments:
         self.n += len(v)
         self.sum += v.sum(0)
         self.outer += v.T @ v
+        self._moments = None
 
     def remove(self, ids) -> None:
         for i in ids:
@@ -364,8 +386,10 @@ class Moments:
         self.n -= 1
         self.sum -= v
         self.outer -= np.outer(v, v)
+        self._moments = None
 
     moments = Space.moments
+    _compute_moments = Space._compute_moments
     standardiser = Space.standardiser
 
     def state(self) -> dict[str, np.ndarray]:
@@ -380,6 +404,7 @@ class Moments:
         self.n = int(state["n"][0])
         self.sum = state["sum"]
         self.outer = state["outer"]
+        self._moments = None
         ids = state["ids"]
         self._present = np.zeros(int(ids.max()) + 1 if len(ids) else 0, dtype=bool)
         self._present[ids] = True

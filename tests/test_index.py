@@ -260,6 +260,26 @@ def test_a_space_finds_each_vector_after_removals():
     assert np.allclose(restored.vector(11), vectors[5], atol=0.003) and len(restored) == 6
 
 
+def test_a_space_scores_in_one_batch_and_its_moments_follow_each_change():
+    from index.vectors import Space
+
+    rng = np.random.default_rng(5)
+    vectors = rng.normal(size=(6, 384)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    space = Space(384)
+    space.add(np.arange(1, 7), vectors)
+    query = vectors[0]
+    batch = space.scores(query, [3, 1, 99, 6])  # 99 is absent: left out
+    assert set(batch) == {1, 3, 6}
+    assert all(abs(batch[i] - space.score(query, i)) < 1e-5 for i in batch)
+    before = space.moments()[0].copy()
+    assert np.allclose(before, vectors.mean(0), atol=1e-6)
+    space.remove([1])
+    assert np.allclose(space.moments()[0], vectors[1:].mean(0), atol=0.003)  # not the cache
+    space.add(np.array([1]), vectors[:1])
+    assert np.allclose(space.moments()[0], before, atol=0.003)
+
+
 def test_use_moments_stay_exact_across_workers_edits_and_removals(conn, embedder, tmp_path):
     # The USE vectors stay in SQLite; each worker keeps only their moments, and takes a
     # replaced or removed vector out of them from the removal log. After edits, removals

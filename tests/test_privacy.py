@@ -512,6 +512,8 @@ LABELLED_SCHOOLS = [
 # tuned on: the targets below are not asserted on them. Earlier held-out sets (heldout to
 # heldout-10) were each measured once and are development sets since; each was written by a
 # helper that saw neither the guard, its lists nor any other set. A new round adds its own.
+# heldout-11 was measured once (3 December 2026, docs/PRIVACY.md) and not tuned on yet; its
+# targets are not met, so it stays out of the asserted sets until a round tunes on it.
 FROZEN: set[str] = {"heldout-11"}
 
 
