@@ -79,9 +79,14 @@ def _detect(text: str, schools) -> list[Finding]:
 
     for m in patterns.EMAIL.finditer(text):
         add("email", m.start(), m.end())
+    abroad = []  # "+48 512 330 918": nine digits after a country code are a phone number
     for m in patterns.PHONE.finditer(text):
         add("phone", m.start(), m.end())
+        if m.group().startswith("+"):
+            abroad.append((m.start(), m.end()))
     for m in patterns.BSN.finditer(text):
+        if any(a < m.start() and m.end() <= b for a, b in abroad):
+            continue
         if patterns.bsn_valid(re.sub(r"\D", "", m.group())):
             add("bsn", m.start(), m.end())
     for m in patterns.BSN_AFTER_WORD.finditer(text):

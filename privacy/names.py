@@ -40,6 +40,7 @@ BRACKET = re.compile(
     r"|jeugdverpleegkundige|schoolarts|tolk|ambulant begeleider|ab'er)\s?[),])",
     re.IGNORECASE,
 )
+AGE_OR_GROUP_BRACKET = re.compile(r"\s{0,2}\(\s?(?:\d|groep\b|gr\b|gr\.)", re.IGNORECASE)
 # The first word of a line in a list of pupils: "Mariya – inhalator om 12:00", "• Tygo:
 # praat nog weinig", "- Stoyan - eerste dag".
 # A colon only after a bullet: "E-mail: ..." and "Lesidee: ..." are a form's or a note's labels.
@@ -63,6 +64,10 @@ CHAT_SPEAKER = re.compile(
     r"(?m)^[ \t]*\[?(?:\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4},?[ \t]{1,2})?\d{1,2}[:.]\d{2}\]?"
     r"[ \t]{0,2}(?:[-–][ \t]{0,2})?(?=[^\W\d_][\w'’-]{0,30}:)"
 )
+# The speaker before the time: "Joke 15:02: de nieuwe leerling ...".
+CHAT_SPEAKER_FIRST = re.compile(
+    r"(?m)^[ \t]*(?=[^\W\d_][\w'’-]{0,30}[ \t]{1,2}\[?\d{1,2}[:.]\d{2}\]?:)"
+)
 # A line of a chat or a transcript without times: "Wendell: Quincy heeft hem".
 SPEAKER_LINE = re.compile(r"(?m)^[ \t]*(?=[A-Z][a-z]{1,15}:[ \t])")
 MIN_SPEAKER_LINES = 3
@@ -70,7 +75,7 @@ MIN_SPEAKER_LINES = 3
 # letter that ends a sentence: "Zie bijlage B. Daarna", "Plan B. Iedereen".
 _INITIAL_PARTICLES = r"(?:(?:van|de|der|den|ter|ten|te|'t)[ ]){0,3}"
 INITIALS = re.compile(
-    r"(?<![\w.])(?:[A-Z]\.[ ]?){1,3}[ ]?(?=" + _INITIAL_PARTICLES + r"[A-Z][a-z])"
+    r"(?<![\w.])(?:[A-Z]\.[ ]?){1,3}[ ]?(?=" + _INITIAL_PARTICLES + r"[A-ZÀ-ÖØ-ÞŁŚŽŠČĆ][a-zà-ÿ])"
 )
 INITIAL_PARTICLES = re.compile(_INITIAL_PARTICLES)
 LETTER_LABEL = re.compile(
@@ -351,7 +356,10 @@ def find_names(text: str, add, numbers: list[int] | None = None) -> None:
     # the lists count after a greeting or a preposition as well.
     lower_writer = len(text) >= 20 and not any(c.isupper() for c in text[:2000])
     greeted = {m.end() for m in SALUTATION.finditer(text)}
-    speakers = {m.end() for m in CHAT_SPEAKER.finditer(text)}
+    # A speaker next to a time is a person whatever the word ("Joke 15:02:", "[16:42] Roos:").
+    timed = {m.end() for m in CHAT_SPEAKER.finditer(text)}
+    timed.update(m.end() for m in CHAT_SPEAKER_FIRST.finditer(text))
+    speakers = set(timed)
     speaker_lines = [m.end() for m in SPEAKER_LINE.finditer(text)]
     if len(speaker_lines) >= MIN_SPEAKER_LINES:
         speakers.update(speaker_lines)
@@ -372,6 +380,13 @@ def find_names(text: str, add, numbers: list[int] | None = None) -> None:
     for m in SINGLE_INITIAL.finditer(text):
         if m.group(1).lower() in words.person_verbs() and sentence_start(text, m.start()):
             add("name", m.start(), m.start() + 2)
+    # "gedoe met K., hij schopte", "Casus: T. (groep 7, 11 jaar)": one initial with a pronoun
+    # or a group right after it.
+    for m in INITIAL_PUPIL.finditer(text):
+        add("name", m.start(), m.start() + 2)
+    # "Achternaam: van der Meer": a surname field that starts with its tussenvoegsel.
+    for m in SURNAME_FIELD.finditer(text):
+        add("name", m.start(1), m.end(1))
     _entry_names(text, add, masked, {line_start_of(p) for p in found_numbers})
 
     def salutation(i):
@@ -487,10 +502,10 @@ def find_names(text: str, add, numbers: list[int] | None = None) -> None:
 
         if (
             low == "storm"
-            and capital
             and i + 1 < len(tokens)
             and tokens[i + 1].group()[:1].isupper()
-            and lows[i + 1] in _all_first_names()
+            # "door storm Ciarán": in lower case any capitalised word after it is the storm's
+            and (not capital or lows[i + 1] in _all_first_names())
             and not _is_surname(lows[i + 1])
             and _only_space_between(text, tok, tokens[i + 1])
         ):
@@ -588,6 +603,7 @@ def find_names(text: str, add, numbers: list[int] | None = None) -> None:
                 or (capital and apposition(tok))
                 or (not capital and lower_named(i, low))
                 or (low not in tricky and (tok.start() in speakers or salutation(i)))
+                or (capital and tok.start() in timed)  # a known name: "Joke 15:02:"
                 or (capital and tok.start() in initialled)
             )
             mid_sentence = capital and not sentence_start(text, tok.start())
@@ -603,7 +619,16 @@ def find_names(text: str, add, numbers: list[int] | None = None) -> None:
             # next to another name ("Awet en Daan"). Not when the word starts a new sentence
             # after a trigger: "... bij het kind. Na de pauze".
             is_name = bool(
-                bracket()
+                # "Gedragsprotocol (IB)" on an agenda: a role in brackets makes only a word
+                # that is no Dutch word (or a surname) a name; an age or a group, any word.
+                (
+                    bracket()
+                    and (
+                        _not_a_word(word)
+                        or _is_surname(low)
+                        or AGE_OR_GROUP_BRACKET.match(text, tok.end())
+                    )
+                )
                 or family_next()
                 or (
                     after_trigger
@@ -636,6 +661,7 @@ def find_names(text: str, add, numbers: list[int] | None = None) -> None:
                 )
                 or (of_person(i) and _looks_like_name(word) and _not_a_word(word))
                 or ((tok.start() in speakers or (capital and salutation(i))) and _not_a_word(word))
+                or (capital and tok.start() in timed and _not_a_word(word))
                 or (
                     # "K. Sijbesma", "H. Postma": surnames the word list has as proper names
                     capital
@@ -686,6 +712,13 @@ def find_names(text: str, add, numbers: list[int] | None = None) -> None:
 
 
 SINGLE_INITIAL = re.compile(r"(?<![\w.])[A-Z]\.[ \t]([a-z]{3,20})\b")
+INITIAL_PUPIL = re.compile(
+    r"(?<![\w.])(?<![A-Z]\.[ ])[A-Z]\.(?=,[ \t](?:hij|zij|ze)\b|[ \t]\((?:groep|gr\.?)[ \t]?\d)"
+)
+SURNAME_FIELD = re.compile(
+    r"(?im)^[ \t*•|-]{0,4}achternaam[ \t]{0,3}:[ \t]{0,3}"
+    r"((?-i:(?:van|de|der|den|ter|ten|te|'t|in|het|op)[ ]){1,3}[A-Z][\w'’-]{1,30})"
+)
 LIST_LINE = re.compile(r"[ \t]{0,4}(?:(?:\d{1,3}[.)]|[-*•·])[ \t]{1,3})?$")
 LIST_LINE_END = re.compile(r"[ \t]*(?:$|[–—-][ \t]|:|\t|\()", re.M)
 MIN_LIST = 3

@@ -38,7 +38,10 @@ PHONE = re.compile(
 )
 BSN = re.compile(r"(?<![\d.])(?:\d{9}|\d{4}\.\d{2}\.\d{3}|\d{3}([ .-])\d{3}\1\d{3})(?![\d])")
 # Nine digits split anywhere, right after the word: "BSN-nummer ... is 9601-36320".
-BSN_AFTER_WORD = re.compile(r"(?i:\bbsn\b)[^\n\d]{0,60}?(?<![\d.])(\d(?:[ .-]?\d){8})(?![\d])")
+BSN_AFTER_WORD = re.compile(
+    r"(?i:\b(?:bsn|burgerservicenummer|sofinummer|sofi-nummer)\b)"
+    r"[^\n\d]{0,60}?(?<![\d.])(\d(?:[ .-]?\d){8})(?![\d])"
+)
 # One space at most, never a line break ("2024-2025\nwk 4": a year, then a week).
 POSTCODE = re.compile(r"\b[1-9]\d{3}[ \u00a0]?(?!SA|SD|SS|sa|sd|ss)[A-Za-z]{2}\b(?!-)")
 # A postcode in lower case with a space is one when a town follows: "9403 kh Assen" (not
@@ -136,7 +139,8 @@ DAY_MONTH = re.compile(
 )
 BIRTHDAY_AFTER = re.compile(
     r"\W{0,3}(?:jarig\b|geboren\b|[^.!?\n]{0,40}\bwordt\b[^.!?\n]{0,30}\b\d{1,2} jaar\b"
-    r"|[ \t](?:\d{1,2}|" + _AGE_WORD + r")[ \t]wordt\b)",  # "op 14 april 4 wordt"
+    r"|[ \t](?:\d{1,2}|" + _AGE_WORD + r")[ \t]wordt\b"  # "op 14 april 4 wordt"
+    r"|(?:is|wordt)[ \t][A-Z][\w'’-]{1,30}[ \t]jarig\b)",  # "Op 9 oktober, is Bilal jarig"
     re.I,
 )
 BIRTHDAY_NEXT = re.compile(r"(?:,|\ben)[ \t]{1,3}[A-Z][\w'’-]{1,30}[ \t]{1,3}op[ \t]{1,3}$")
@@ -188,13 +192,16 @@ SCHOOL_CONTEXT = re.compile(
     r"|stage|invaller|invalkracht|leerkracht|juf|meester|ingeschreven|aangemeld)"
     r"(?:\s[A-Z][\w'’-]{1,30})?"  # "zit Tesfay nu op 't Startblok"
     r"(?:\s(?:nu|al|ook|toen|hier|sinds|kort|een|twee|drie|paar|dagen|weken|maanden|jaar)){0,4}"
-    r"\s(?:op)|\bbij\sons\sop"
+    r"\s(?:op)"
+    # Said of the writer's own school: "Bij ons op de Wereldwijzer", "wij hebben op de
+    # Boomgaard een ...": here a capitalised Dutch word after "de" is a school too.
+    r"|(?P<strong>\b[Bb]ij\sons\sop|\b(?:[Ww]ij|[Ww]e)\s(?:hebben|doen|werken|gebruiken)\sop)"
     r"|\b(?:ib'?er|ib-er|intern\sbegeleider|directeur|directrice|team|leerkrachten|collega's"
     r"|school|locatie|schoolleider|overdracht(?:\sgehad)?|nieuwsbrief|schoolgids"
     r"|(?:groeps)?leerkracht(?:\s[A-Z][\w'’-]{1,30}){1,3})\s(?:van|met|op)"
     r"|\b(?:overgestapt|overgeplaatst|komt|komen|kwam|kwamen)(?:\s(?:nu|al|ook|net))?\svan"
     r"|\b(?:overgestapt|overgeplaatst)\snaar)"
-    r"\s(?:De|Het|'t|de|het)\s([A-Z][\w'’-]{2,40})(?![\w'’-])"
+    r"\s(?:De|Het|'t|de|het)\s(?P<name>[A-Z][\w'’-]{2,40})(?![\w'’-])"
 )
 # A school written as one word ("de Regenboogschool", "Anne Frankschool"): found from the
 # word "school" at the end of a word, then by walking back over at most three words.
@@ -206,10 +213,12 @@ FORM_SCHOOL = re.compile(
     r"school[ \t]{0,3}:"
     r"[ \t]{0,3}([A-Za-z'’][\w'’.-]{0,40}(?:[ \t][\w'’.-]{1,40}){0,4})"
 )
-# "Onze school, De Vlinderboom, verhuist": the school's name in an apposition.
+# "Onze school, De Vlinderboom, verhuist", "een meisje van een andere school, De
+# Toermalijn.": the school's name in an apposition.
 SCHOOL_APPOSITION = re.compile(
-    r"(?i:\b(?:onze|mijn|hun|jullie|die|deze|de)[ \t]school),[ \t]"
-    r"((?:De|Het|'t)[ \t]([A-Z][\w'’-]{2,40})(?:[ \t][A-Z][\w'’-]{2,40})?)(?=[,)])"
+    r"(?i:\b(?:onze|mijn|hun|jullie|die|deze|de|een|andere|nieuwe|vorige|oude)[ \t]school),[ \t]"
+    r"((?:De|Het|'t)[ \t]([A-Z][\w'’-]{2,40})(?:[ \t][A-Z][\w'’-]{2,40})?)"
+    r"(?=[,)]|[.;:!?](?:\s|$))"
 )
 # Another school right after one: "met De Triangel en De Tweemaster", "De Linde, De Es".
 SCHOOL_NEXT = re.compile(
@@ -312,7 +321,8 @@ TABLE_COLUMNS = (
               "vader", "contactpersoon")),
     ("birthdate", ("geboortedatum", "geb.datum", "geb. datum", "geboren", "geb.")),
     ("address", ("adres", "straat", "straat + huisnummer")),
-    ("school", ("school", "vorige school", "huidige school")),
+    ("school", ("school", "vorige school", "huidige school", "van school", "naar school",
+                "oude school", "nieuwe school", "school van herkomst")),
     ("phone", ("telefoon", "tel", "tel.", "telefoonnummer", "mobiel")),
     ("age", ("leeftijd", "lft", "lft.")),
 )  # fmt: skip
@@ -666,7 +676,9 @@ def _birthday_lists(text: str) -> list[int]:
     """Return [start, end, ...] of the blocks of lines under a heading about birthdays.
 
     A heading is a line that names birthdays and ends in a colon ("Geboortedata groep 1/2
-    voor de verjaardagskalender:"); its block runs to the next empty line. One pass.
+    voor de verjaardagskalender:"); its block runs to the next empty line. A line that
+    names birthdays before a colon and goes on after it is a list of its own: "Jarigen deze
+    maand: Nora (3 maart), Tijn (11 maart)". One pass.
     """
     spans: list[int] = []
     pos, open_at = 0, None
@@ -678,6 +690,12 @@ def _birthday_lists(text: str) -> list[int]:
                 open_at = None
         elif open_at is None and stripped.endswith(":") and BIRTHDAY_LIST.search(stripped):
             open_at = pos + len(line)
+        elif (
+            open_at is None
+            and 0 < (colon := line.find(":")) <= 80
+            and BIRTHDAY_LIST.search(line, 0, colon)
+        ):
+            spans += [pos + colon + 1, pos + len(line)]
         pos += len(line)
     if open_at is not None:
         spans += [open_at, pos]
@@ -731,7 +749,7 @@ def schools(text: str):
             or text[before : m.start()].strip() in WORKS
         ):
             continue  # "afleveringen van De Fabeltjeskrant" is a programme
-        if m.group().startswith("van") and text[before : m.start()].strip()[:1].isupper():
+        if m.group().startswith("van") and _surname_van(text, before, m.start()):
             continue  # "Sanne van 't Erve": a surname
         yield m.start(1), m.end()
     for m in SCHOOL_BY_GROUP.finditer(text):
@@ -748,16 +766,32 @@ def schools(text: str):
             continue  # "Sem de Vries (groep 5)": a surname after a first name
         yield m.start(), m.end()
     for m in SCHOOL_CONTEXT.finditer(text):
-        name = m.group(1)
+        name = m.group("name")
         if name.lower() in words.not_names() or _acronym(name) or name.endswith("school"):
             continue  # "...school" is found above, as one word
         article = m.group().split()[-2]
-        if article[0].islower() and _dutch_word(name.lower()):
+        if article[0].islower() and _dutch_word(name.lower()) and not m.group("strong"):
             continue  # "van de Bibliotheek", "op het Kinderdagverblijf"
         if name.lower() in NOT_SCHOOLS:
             continue
         # A capitalised article is part of the name ("De Springplank"), "de" is not.
-        yield m.start(1) - (len(article) + 1 if article[0].isupper() else 0), m.end()
+        yield m.start("name") - (len(article) + 1 if article[0].isupper() else 0), m.end()
+
+
+def _surname_van(text: str, before: int, at: int) -> bool:
+    """Is "van De ..." at `at` part of a surname: is the word before it a first name?
+
+    "Sanne van 't Erve" is a person; "Iemand van De Vuurtoren" (a capitalised Dutch word)
+    and "Jolanda Mulder van De Wissel" (a first name and a surname already) are not.
+    """
+    word = text[before:at].strip()
+    if not word[:1].isupper():
+        return False
+    low = word.lower()
+    if _dutch_word(low) and low not in words.first_names() and low not in words.name_words():
+        return False  # "Iemand van De Vuurtoren hier?"
+    earlier = words_before(text, before, limit=1)
+    return not (earlier < before and text[earlier:before].strip()[:1].isupper())
 
 
 @lru_cache(maxsize=64)

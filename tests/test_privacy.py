@@ -512,9 +512,9 @@ LABELLED_SCHOOLS = [
 # tuned on: the targets below are not asserted on them. Earlier held-out sets (heldout to
 # heldout-10) were each measured once and are development sets since; each was written by a
 # helper that saw neither the guard, its lists nor any other set. A new round adds its own.
-# heldout-11 was measured once (3 December 2026, docs/PRIVACY.md) and not tuned on yet; its
-# targets are not met, so it stays out of the asserted sets until a round tunes on it.
-FROZEN: set[str] = {"heldout-11"}
+# heldout-11 was measured once (3 December 2026) and tuned on since (4 December 2026; its
+# two 0800 numbers relabelled: a service number identifies nobody, as in heldout-8).
+FROZEN: set[str] = set()
 
 
 def labelled_sets(frozen=False):
@@ -723,6 +723,50 @@ def test_world_names_keep_names_and_leave_out_words_places_and_codes():
 )
 def test_numbers_schools_and_ages_in_the_forms_of_heldout_7(text, kind, found):
     assert found in [text[f.start : f.end] for f in privacy.scan(text) if f.kind == kind]
+
+
+@pytest.mark.parametrize(
+    "text, kind, found",
+    [
+        ("Bij ons op de Wereldwijzer hebben we een time-in plek.", "school", "Wereldwijzer"),
+        ("Dag Esther, wij hebben op de Boomgaard een prikkelarme ruimte.", "school", "Boomgaard"),
+        ("Gepest door een meisje van een andere school, De Toermalijn.", "school", "De Toermalijn"),
+        ("Iemand van De Vuurtoren hier? Ik hoorde dat jullie een protocol hebben.", "school",
+         "De Vuurtoren"),
+        ("Nu staat Jolanda Mulder van De Wissel ons bij.", "school", "De Wissel"),
+        ("Naam;Van school;Naar school\nImran Aissaoui;De Piramide;SBO De Wissel", "school",
+         "De Piramide"),
+        ("Geboren: 14/07/2017\nBurgerservicenummer: 1224 84 332", "bsn", "1224 84 332"),
+        ("Tel.:\t+48 512 330 918", "phone", "+48 512 330 918"),
+        ("Morgen, op 9 oktober, is Bilal jarig. Hij wordt 10.", "birthdate", "9 oktober"),
+        ("Jarigen deze maand: Nora (3 maart), Tijn (11 maart) en Layla (28 maart).",
+         "birthdate", "11 maart"),
+        ("Gisteren weer gedoe met K., hij schopte de invaller.", "name", "K."),
+        ("Casus: T. (groep 7, 11 jaar) weigert elke opdracht.", "name", "T."),
+        ("Aanwezig: P. de Lange (CBS De Akker), S. Öztürk (SWV)", "name", "S. Öztürk"),
+        ("Roepnaam: Ties\nAchternaam: van der Meer\nGroep: 4", "name", "van der Meer"),
+        ("Joke 15:02: de nieuwe leerling komt maandag\nJoke 15:03: in groep 5", "name", "Joke"),
+    ],
+)  # fmt: skip
+def test_the_forms_missed_on_heldout_11_are_found(text, kind, found):
+    assert found in [text[f.start : f.end] for f in privacy.scan(text) if f.kind == kind]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Door storm Ciarán mochten de kinderen niet naar buiten.",
+        "Sky is the limit, staat op de muur, maar groep 8 zoekt vooral de grenzen op.",
+        "De kinderen noemen de teams naar voetballers: team Messi en team Ronaldo.",
+        "We hebben een boek over Bassie en Adriaan en de kinderen vechten erom.",
+        "Rolverdeling kerstspel:\nMaria - groep 8\nEngel Gabriël - groep 6",
+        "Agenda\n1. Opening\n2. Notulen\n3. Gedragsprotocol (IB)\n4. Rondvraag",
+        "Observatie 10:05-10:20\n- tikt met pen\n- loopt naar de kapstok",
+        "Bel de Kindertelefoon (0800-0432) of Veilig Thuis (0800-2000) voor advies.",
+    ],
+)
+def test_the_false_alarms_of_heldout_11_are_gone(text):
+    assert privacy.scan(text) == []
 
 
 @pytest.mark.parametrize(
