@@ -209,8 +209,8 @@ SCHOOL_END = re.compile(r"(?<=[^\W\d_])school(?![\w'’-])")
 
 # A form's line for a school: "Vorige school: EBS De Kleine Reus (Barendrecht)".
 FORM_SCHOOL = re.compile(
-    r"(?im)(?:^|\|)[ \t*•-]{0,4}(?:(?:vorige|nieuwe|huidige|oude|eigen|andere)[ \t])?"
-    r"school[ \t]{0,3}:"
+    r"(?im)(?:^|\|)[ \t*•-]{0,4}(?:(?:vorige|nieuwe|huidige|oude|eigen|andere|gewenste"
+    r"|toekomstige|beoogde|ontvangende|verwijzende)[ \t])?school[ \t]{0,3}:"
     r"[ \t]{0,3}([A-Za-z'’][\w'’.-]{0,40}(?:[ \t][\w'’.-]{1,40}){0,4})"
 )
 # "Onze school, De Vlinderboom, verhuist", "een meisje van een andere school, De
@@ -233,7 +233,7 @@ SCHOOL_AFTER = re.compile(
 # A school next to a group: "(gr 4, De Vlinderboom)", "gr7 de Horizon –", "| gr 6 | Het
 # Mozaïek |", "(De Klimop, schooljaar 2023-2024)".
 SCHOOL_BY_GROUP = re.compile(
-    r"(?i:\b(?:groep|gr\.?)[ \t]?\d{1,2}[a-z]?)(?:,[ \t]|[ \t]?\|[ \t]?|[ \t])"
+    r"(?i:\b(?:groep|gr\.?)[ \t]?\d{1,2}[a-z]?)(?:\)?,[ \t]|[ \t]?\|[ \t]?|[ \t])"
     r"((?:De|Het|'t|de|het)[ \t][A-Z][\w'’-]{2,40})(?=[ \t]?[)|–—-]|[,;]|\.(?:\s|$)|[ \t]*$)"
     r"|\(((?:De|Het|'t)[ \t][A-Z][\w'’-]{2,40}),[ \t](?i:schooljaar|sj|groep|gr\b)",
     re.MULTILINE,
@@ -578,6 +578,9 @@ def _capital_tail(text: str, at: int) -> bool:
     return tail is not None and tail.group("letters").isupper()
 
 
+_BARE_STREET_BEFORE = re.compile(r"\b(?:aan|op)[ \t](?:de|het)[ \t]$")
+
+
 def addresses(text: str):
     """Yield (start, end) of each street name with a house number."""
     not_names = words.not_names()
@@ -591,6 +594,9 @@ def addresses(text: str):
         if not street and not other:
             continue
         before = text[max(0, m.start() - 40) : m.start()]
+        if other and low in STREET_ENDS and _BARE_STREET_BEFORE.search(before):
+            yield m.start(), m.end()  # "aan de Markt 12", "op de Brink 3"
+            continue
         context = _ADDRESS_CONTEXT.search(before) is not None
         tail = _STREET_TAIL.match(text, m.end()) or _TOWN_TAIL.match(text, m.end())
         if street and (word[0].isupper() or context or tail):
@@ -702,10 +708,24 @@ def _birthday_lists(text: str) -> list[int]:
     return spans
 
 
+# "op school", "naar school": the noun, not a prefix of a name.
+_NOUN_SCHOOL_BEFORE = re.compile(r"(?i)\b(?:op|naar|van|na|voor|uit|in|buiten)[ \t]$")
+
+
 def schools(text: str):
     """Yield (start, end) of school names that need no list: prefix + name, or one word."""
     for m in SCHOOL.finditer(text):
         name = m.group().split()[-1]
+        if m.group().startswith("school") and _NOUN_SCHOOL_BEFORE.search(
+            text, max(0, m.start() - 12), m.start()
+        ):
+            # "we vieren op school Keti Koti" is the noun; "op school OBS De Fuut" has a
+            # prefix after it.
+            second = m.group().split()[1]
+            after = SCHOOL.match(text, m.start() + m.group().index(second, 6))
+            if after and second.lower().rstrip(".") in SCHOOL_PREFIXES:
+                yield after.start(), after.end()
+            continue
         if m.group().startswith("school") and (_acronym(name) or name.lower() in words.not_names()):
             # "mag de school het OPP vaststellen"; but "school IBS De Zonnewijzer" is IBS's
             second = m.group().split()[1]
@@ -770,7 +790,9 @@ def schools(text: str):
         if name.lower() in words.not_names() or _acronym(name) or name.endswith("school"):
             continue  # "...school" is found above, as one word
         article = m.group().split()[-2]
-        if article[0].islower() and _dutch_word(name.lower()) and not m.group("strong"):
+        attends = m.group().split(maxsplit=1)[0] in ("zit", "zat", "zitten", "zaten")
+        strong = m.group("strong") or attends  # "Niels (8) zit op de Vlieger"
+        if article[0].islower() and _dutch_word(name.lower()) and not strong:
             continue  # "van de Bibliotheek", "op het Kinderdagverblijf"
         if name.lower() in NOT_SCHOOLS:
             continue

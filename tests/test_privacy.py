@@ -515,8 +515,9 @@ LABELLED_SCHOOLS = [
 # heldout-11 was measured once (3 December 2026) and tuned on since (4 December 2026; its
 # two 0800 numbers relabelled: a service number identifies nobody, as in heldout-8).
 # heldout-12 (488 texts) was committed unread on 4 December 2026, its six service numbers
-# relabelled by that rule before anything was measured, for one measurement.
-FROZEN: set[str] = {"heldout-12"}
+# relabelled by that rule before anything was measured, measured once the same day
+# (docs/PRIVACY.md) and tuned on since.
+FROZEN: set[str] = set()
 
 
 def labelled_sets(frozen=False):
@@ -748,9 +749,16 @@ def test_numbers_schools_and_ages_in_the_forms_of_heldout_7(text, kind, found):
         ("Aanwezig: P. de Lange (CBS De Akker), S. Öztürk (SWV)", "name", "S. Öztürk"),
         ("Roepnaam: Ties\nAchternaam: van der Meer\nGroep: 4", "name", "van der Meer"),
         ("Joke 15:02: de nieuwe leerling komt maandag\nJoke 15:03: in groep 5", "name", "Joke"),
+        # heldout-12, after its one measurement
+        ("Mijn zoon Niels (8) zit op de Vlieger en wordt al maanden gepest.", "school",
+         "Vlieger"),
+        ("Vorige school: OBS Het Spectrum\nGewenste school: De Hoeksteen, cluster 4", "school",
+         "De Hoeksteen"),
+        ("- Jesse (groep 8), De Achtbaan\n- Oskar (groep 6)", "school", "De Achtbaan"),
+        ("Hij helpt in het restaurant van zijn ouders aan de Markt 12.", "address", "Markt 12"),
     ],
 )  # fmt: skip
-def test_the_forms_missed_on_heldout_11_are_found(text, kind, found):
+def test_the_forms_missed_on_heldout_11_and_12_are_found(text, kind, found):
     assert found in [text[f.start : f.end] for f in privacy.scan(text) if f.kind == kind]
 
 
@@ -765,9 +773,18 @@ def test_the_forms_missed_on_heldout_11_are_found(text, kind, found):
         "Agenda\n1. Opening\n2. Notulen\n3. Gedragsprotocol (IB)\n4. Rondvraag",
         "Observatie 10:05-10:20\n- tikt met pen\n- loopt naar de kapstok",
         "Bel de Kindertelefoon (0800-0432) of Veilig Thuis (0800-2000) voor advies.",
+        # heldout-12, after its one measurement
+        "We vieren op school Keti Koti en Diwali, naast de christelijke feesten.",
+        "We vertellen bij ons op school Bijbelverhalen, zoals dat van David en Goliath.",
+        "Na het Suikerfeest en Bayram komen sommige kinderen pas later terug.",
+        "In de klas draait vaak Sky Radio, maar een leerling kan daar niet tegen.",
+        "Er kwamen twee kinderen naar me toe. Eén zei dat hij bang was.",
+        "Bij godsdienstles vertelde ik over Mozes, en een kind zei dat het Musa was.",
+        "Ik kan het boek 'Het explosieve kind' van Ross W. Greene aanraden.",
+        "Kinderen riepen namen van politici als Geert Wilders en Frans Timmermans.",
     ],
 )
-def test_the_false_alarms_of_heldout_11_are_gone(text):
+def test_the_false_alarms_of_heldout_11_and_12_are_gone(text):
     assert privacy.scan(text) == []
 
 
