@@ -397,3 +397,32 @@ def test_strong_needs_the_titles_lead_even_where_cases_are_shown():
     assert strong[0].band == "strong"
     hidden = ranking.case_bands(hits([3.0, 2.9, 2.8, 2.7, 2.6]), cal)  # lead 0.4
     assert all(h.band is None for h in hidden)
+
+
+def test_strong_needs_a_fit_above_most_background_questions():
+    """A question that fits the region's cases only about as well as a typical question of
+    rules or organisation is shown its case as "misschien", never as "lijkt sterk"."""
+    from index import ranking
+    from index.search import Hit
+
+    def hits():
+        views = {"passage": 1.0, "question": 1.0, "second": 1.0}
+        return [
+            Hit("case", str(i), str(i), "t", "s", s, 0.9, components=views, leads=tuple(views))
+            for i, s in enumerate([7.0, 6.0, 5.0, 4.5, 3.5])
+        ]
+
+    fits = list(np.linspace(-0.1, 0.1, 400))
+    background = list(zip(fits, np.linspace(0.0, 4.0, 400), strict=True))
+    rng = np.random.default_rng(3)
+    leads, gaps = list(rng.normal(2.0, 0.5, 60)), list(rng.normal(0.5, 0.2, 60))
+    cal = ranking.calibration_from(leads, gaps, 60, background)
+    assert cal.strong_fit_from == pytest.approx(
+        np.percentile(fits, ranking.STRONG_FIT_PERCENTILE)
+    )
+    assert cal.fit_from < cal.strong_fit_from
+    stored = ranking.Calibration.from_json(cal.as_json())
+    assert stored.strong_fit_from == pytest.approx(cal.strong_fit_from, abs=1e-4)
+    between = (cal.fit_from + cal.strong_fit_from) / 2
+    assert ranking.case_bands(hits(), cal, fit=between)[0].band == "maybe"
+    assert ranking.case_bands(hits(), cal, fit=cal.strong_fit_from + 0.01)[0].band == "strong"
