@@ -417,9 +417,7 @@ def test_strong_needs_a_fit_above_most_background_questions():
     rng = np.random.default_rng(3)
     leads, gaps = list(rng.normal(2.0, 0.5, 60)), list(rng.normal(0.5, 0.2, 60))
     cal = ranking.calibration_from(leads, gaps, 60, background)
-    assert cal.strong_fit_from == pytest.approx(
-        np.percentile(fits, ranking.STRONG_FIT_PERCENTILE)
-    )
+    assert cal.strong_fit_from == pytest.approx(np.percentile(fits, ranking.STRONG_FIT_PERCENTILE))
     assert cal.fit_from < cal.strong_fit_from
     stored = ranking.Calibration.from_json(cal.as_json())
     assert stored.strong_fit_from == pytest.approx(cal.strong_fit_from, abs=1e-4)
