@@ -10,6 +10,7 @@ characters; ``scrub()``, which de-identifies what parents read and what is impor
 the whole text in overlapping windows.
 """
 
+import bisect
 import re
 from dataclasses import asdict, dataclass
 
@@ -84,8 +85,10 @@ def _detect(text: str, schools) -> list[Finding]:
         add("phone", m.start(), m.end())
         if m.group().startswith("+"):
             abroad.append((m.start(), m.end()))
+    starts = [a for a, _ in abroad]  # in text order, never overlapping
     for m in patterns.BSN.finditer(text):
-        if any(a < m.start() and m.end() <= b for a, b in abroad):
+        k = bisect.bisect_left(starts, m.start()) - 1  # the last number abroad before it
+        if k >= 0 and m.end() <= abroad[k][1]:
             continue
         if patterns.bsn_valid(re.sub(r"\D", "", m.group())):
             add("bsn", m.start(), m.end())

@@ -356,10 +356,10 @@ def find_names(text: str, add, numbers: list[int] | None = None) -> None:
     # the lists count after a greeting or a preposition as well.
     lower_writer = len(text) >= 20 and not any(c.isupper() for c in text[:2000])
     greeted = {m.end() for m in SALUTATION.finditer(text)}
-    # A speaker next to a time is a person whatever the word ("Joke 15:02:", "[16:42] Roos:").
-    timed = {m.end() for m in CHAT_SPEAKER.finditer(text)}
-    timed.update(m.end() for m in CHAT_SPEAKER_FIRST.finditer(text))
-    speakers = set(timed)
+    speakers = {m.end() for m in CHAT_SPEAKER.finditer(text)}
+    # A known first name next to a time is a person even where it is also a word ("Joke
+    # 15:02:", "[16:42] Roos:"); an unknown word before a time is not ("Snappet 9.00:").
+    timed = speakers | {m.end() for m in CHAT_SPEAKER_FIRST.finditer(text)}
     speaker_lines = [m.end() for m in SPEAKER_LINE.finditer(text)]
     if len(speaker_lines) >= MIN_SPEAKER_LINES:
         speakers.update(speaker_lines)
@@ -661,7 +661,6 @@ def find_names(text: str, add, numbers: list[int] | None = None) -> None:
                 )
                 or (of_person(i) and _looks_like_name(word) and _not_a_word(word))
                 or ((tok.start() in speakers or (capital and salutation(i))) and _not_a_word(word))
-                or (capital and tok.start() in timed and _not_a_word(word))
                 or (
                     # "K. Sijbesma", "H. Postma": surnames the word list has as proper names
                     capital
@@ -717,7 +716,7 @@ INITIAL_PUPIL = re.compile(
 )
 SURNAME_FIELD = re.compile(
     r"(?im)^[ \t*•|-]{0,4}achternaam[ \t]{0,3}:[ \t]{0,3}"
-    r"((?-i:(?:van|de|der|den|ter|ten|te|'t|in|het|op)[ ]){1,3}[A-Z][\w'’-]{1,30})"
+    r"((?-i:(?:(?:van|de|der|den|ter|ten|te|'t|in|het|op)[ ]){1,3}[A-Z])[\w'’-]{1,30})"
 )
 LIST_LINE = re.compile(r"[ \t]{0,4}(?:(?:\d{1,3}[.)]|[-*•·])[ \t]{1,3})?$")
 LIST_LINE_END = re.compile(r"[ \t]*(?:$|[–—-][ \t]|:|\t|\()", re.M)

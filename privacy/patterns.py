@@ -140,7 +140,9 @@ DAY_MONTH = re.compile(
 BIRTHDAY_AFTER = re.compile(
     r"\W{0,3}(?:jarig\b|geboren\b|[^.!?\n]{0,40}\bwordt\b[^.!?\n]{0,30}\b\d{1,2} jaar\b"
     r"|[ \t](?:\d{1,2}|" + _AGE_WORD + r")[ \t]wordt\b"  # "op 14 april 4 wordt"
-    r"|(?:is|wordt)[ \t][A-Z][\w'’-]{1,30}[ \t]jarig\b)",  # "Op 9 oktober, is Bilal jarig"
+    # "Op 9 oktober, is Bilal jarig" (not "is Jezus jarig": FEAST_BIRTHDAYS)
+    r"|(?:is|wordt)[ \t](?!(?i:jezus|sinterklaas|sint|de[ \t]koning)\b)(?-i:[A-Z])[\w'’-]{1,30}"
+    r"[ \t]jarig\b)",
     re.I,
 )
 BIRTHDAY_NEXT = re.compile(r"(?:,|\ben)[ \t]{1,3}[A-Z][\w'’-]{1,30}[ \t]{1,3}op[ \t]{1,3}$")
@@ -152,6 +154,13 @@ AGE_AFTER_DATE = re.compile(
     re.I | re.M,
 )
 BIRTHDAY_LIST = re.compile(r"(?i)geboortedat|geboortedag|verjaardag|jarig")
+# A one-line list of birthdays: its heading before the colon is a word about birthdays (not
+# "vierjarige" or "meerjarig"), and each date sits in brackets or after a name and a dash or
+# colon: "Jarigen deze maand: Nora (3 maart), Tijn – 11 maart".
+INLINE_BIRTHDAYS = re.compile(
+    r"(?i)(?<![^\W\d_])(?:jarig(?:en|e)?|verjaardag(?:en)?|geboortedat(?:um|a)|geboortedag(?:en)?)\b"
+)
+INLINE_BIRTHDAY_BEFORE = re.compile(r"(?:\(|[A-Z][\w'’-]{1,30}[ \t]?[:–-][ \t]?)$")
 # A line of a form that is about a birth date: "Geboortedatum vader: 1985-02-17",
 # "Geboortedatum moeder (voor de GGD): 6 okt. 1988".
 BIRTH_LINE = re.compile(r"[\W_]{0,4}(?:geboortedatum|geboren|geb\b)", re.I)
@@ -400,7 +409,9 @@ NOT_SCHOOLS = frozenset(
     {"peuterspeelzaal", "kinderdagverblijf", "opvang", "bso", "speciaal", "voortgezet",
      "bibliotheek", "bovenbouw", "onderbouw", "middenbouw", "toekomst", "efteling", "veluwe",
      "klokhuis", "facebookgroep", "kinderopvang", "gemeente", "wijkteam", "jeugdzorg",
-     "ruijter", "gorgels"}
+     "ruijter", "gorgels", "havo", "vwo", "mavo", "vmbo", "mbo", "hbo", "pabo", "gymnasium",
+     "lyceum", "atheneum", "universiteit", "middelbare", "brugklas", "studiedag", "studiedagen",
+     "teamdag", "kinderboerderij"}
 )  # fmt: skip
 
 
@@ -579,6 +590,9 @@ def _capital_tail(text: str, at: int) -> bool:
 
 
 _BARE_STREET_BEFORE = re.compile(r"\b(?:aan|op)[ \t](?:de|het)[ \t]$")
+_COUNT_AFTER = re.compile(
+    r"[ \t](?:uur|minuten|minuutjes|keer|kinderen|leerlingen|dagen|weken|jaar|meter|rondjes)\b"
+)
 
 
 def addresses(text: str):
@@ -594,8 +608,13 @@ def addresses(text: str):
         if not street and not other:
             continue
         before = text[max(0, m.start() - 40) : m.start()]
-        if other and low in STREET_ENDS and _BARE_STREET_BEFORE.search(before):
-            yield m.start(), m.end()  # "aan de Markt 12", "op de Brink 3"
+        if (
+            other
+            and low in STREET_ENDS
+            and _BARE_STREET_BEFORE.search(before)
+            and not _COUNT_AFTER.match(text, m.end())
+        ):
+            yield m.start(), m.end()  # "aan de Markt 12", not "op de Markt 2 uur lang"
             continue
         context = _ADDRESS_CONTEXT.search(before) is not None
         tail = _STREET_TAIL.match(text, m.end()) or _TOWN_TAIL.match(text, m.end())
@@ -665,8 +684,11 @@ def dates(text: str):
         )
         if not birth:
             lists = _birthday_lists(text) if lists is None else lists
-            i = bisect.bisect_right(lists, m.start())
-            birth = i % 2 == 1  # inside a [start, end) pair
+            blocks, inline = lists
+            birth = bisect.bisect_right(blocks, m.start()) % 2 == 1  # inside a [start, end)
+            if not birth and bisect.bisect_right(inline, m.start()) % 2 == 1:
+                birth = INLINE_BIRTHDAY_BEFORE.search(text, max(0, m.start() - 34), m.start())
+                birth = birth is not None
         if birth:
             end = m.end()
             if (
@@ -678,8 +700,9 @@ def dates(text: str):
             yield m.start(), end, True
 
 
-def _birthday_lists(text: str) -> list[int]:
-    """Return [start, end, ...] of the blocks of lines under a heading about birthdays.
+def _birthday_lists(text: str) -> tuple[list[int], list[int]]:
+    """Return [start, end, ...] of the blocks of lines under a heading about birthdays, and
+    of the one-line lists (the part after the colon).
 
     A heading is a line that names birthdays and ends in a colon ("Geboortedata groep 1/2
     voor de verjaardagskalender:"); its block runs to the next empty line. A line that
@@ -687,6 +710,7 @@ def _birthday_lists(text: str) -> list[int]:
     maand: Nora (3 maart), Tijn (11 maart)". One pass.
     """
     spans: list[int] = []
+    inline: list[int] = []
     pos, open_at = 0, None
     for line in text.splitlines(keepends=True):
         stripped = line.strip()
@@ -698,14 +722,14 @@ def _birthday_lists(text: str) -> list[int]:
             open_at = pos + len(line)
         elif (
             open_at is None
-            and 0 < (colon := line.find(":")) <= 80
-            and BIRTHDAY_LIST.search(line, 0, colon)
+            and 0 < (colon := line.find(":")) <= 60
+            and INLINE_BIRTHDAYS.search(line, 0, colon)
         ):
-            spans += [pos + colon + 1, pos + len(line)]
+            inline += [pos + colon + 1, pos + len(line)]
         pos += len(line)
     if open_at is not None:
         spans += [open_at, pos]
-    return spans
+    return spans, inline
 
 
 # "op school", "naar school": the noun, not a prefix of a name.
@@ -720,8 +744,11 @@ def schools(text: str):
             text, max(0, m.start() - 12), m.start()
         ):
             # "we vieren op school Keti Koti" is the noun; "op school OBS De Fuut" has a
-            # prefix after it.
+            # prefix after it, "op school De Wegwijzer" the name with its article.
             second = m.group().split()[1]
+            if second in ("De", "Het", "'t"):
+                yield m.start() + m.group().index(second, 6), m.end()
+                continue
             after = SCHOOL.match(text, m.start() + m.group().index(second, 6))
             if after and second.lower().rstrip(".") in SCHOOL_PREFIXES:
                 yield after.start(), after.end()
@@ -812,8 +839,13 @@ def _surname_van(text: str, before: int, at: int) -> bool:
     low = word.lower()
     if _dutch_word(low) and low not in words.first_names() and low not in words.name_words():
         return False  # "Iemand van De Vuurtoren hier?"
+    # "Jolanda Mulder van De Wissel": a first name before the word makes the word a surname
+    # already; "Juf Sanne van 't Erve", "Ook Lotte van 't Veer": a title or a sentence word
+    # before a first name does not.
     earlier = words_before(text, before, limit=1)
-    return not (earlier < before and text[earlier:before].strip()[:1].isupper())
+    first = text[earlier:before].strip().lower()
+    is_first = first in words.first_names() or first in words.extra_first_names()
+    return not (earlier < before and is_first and first not in words.not_names())
 
 
 @lru_cache(maxsize=64)

@@ -756,6 +756,13 @@ def test_numbers_schools_and_ages_in_the_forms_of_heldout_7(text, kind, found):
          "De Hoeksteen"),
         ("- Jesse (groep 8), De Achtbaan\n- Oskar (groep 6)", "school", "De Achtbaan"),
         ("Hij helpt in het restaurant van zijn ouders aan de Markt 12.", "address", "Markt 12"),
+        # what a review of round six found its new rules missing
+        ("Juf Sanne van 't Erve huilt vaak.", "name", "Sanne van 't Erve"),
+        ("Ook Lotte van 't Veer zit in groep 5.", "name", "Lotte van 't Veer"),
+        ("Na de godsdienstles werd Yusuf uitgelachen door Ibrahim.", "name", "Yusuf"),
+        ("Na de kerstvakantie slaat Gabriel steeds andere kinderen.", "name", "Gabriel"),
+        ("Ik werk op school De Wegwijzer in Utrecht.", "school", "De Wegwijzer"),
+        ("Ronaldo (groep 6) schopt iedereen.", "name", "Ronaldo"),
     ],
 )  # fmt: skip
 def test_the_forms_missed_on_heldout_11_and_12_are_found(text, kind, found):
@@ -779,9 +786,19 @@ def test_the_forms_missed_on_heldout_11_and_12_are_found(text, kind, found):
         "Na het Suikerfeest en Bayram komen sommige kinderen pas later terug.",
         "In de klas draait vaak Sky Radio, maar een leerling kan daar niet tegen.",
         "Er kwamen twee kinderen naar me toe. Eén zei dat hij bang was.",
-        "Bij godsdienstles vertelde ik over Mozes, en een kind zei dat het Musa was.",
+        "Bij godsdienstles vertelde ik over Mozes en over Noach en de ark.",
         "Ik kan het boek 'Het explosieve kind' van Ross W. Greene aanraden.",
         "Kinderen riepen namen van politici als Geert Wilders en Frans Timmermans.",
+        # what a review of round six found its new rules raising
+        "Vraag over een vierjarige: sinds 3 maart huilt ze elke ochtend.",
+        "Onze afspraak over verjaardagen: niet trakteren in de week van 14 april.",
+        "Achternaam: te vragen aan moeder",
+        "Op 25 december is Jezus jarig, daarom vieren we kerst.",
+        "Haar broer zit op de Havo en zij wil dat ook.",
+        "We hebben op de Studiedag afgesproken dat we de regels herhalen.",
+        "Het werd een running joke in de klas.",
+        "Groep 8 stond op de Markt 2 uur lang te zingen.",
+        "Snappet 9.00: rekenen\nGynzy 10.15: taal\nPauze 10.30: buiten",
     ],
 )
 def test_the_false_alarms_of_heldout_11_and_12_are_gone(text):
