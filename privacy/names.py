@@ -65,8 +65,10 @@ CHAT_SPEAKER = re.compile(
     r"[ \t]{0,2}(?:[-–][ \t]{0,2})?(?=[^\W\d_][\w'’-]{0,30}:)"
 )
 # The speaker before the time: "Joke 15:02: de nieuwe leerling ...".
+# Also with a surname, and a time that ends the line (the message below): "Frank 13:41".
 CHAT_SPEAKER_FIRST = re.compile(
-    r"(?m)^[ \t]*(?=[^\W\d_][\w'’-]{0,30}[ \t]{1,2}\[?\d{1,2}[:.]\d{2}\]?:)"
+    r"(?m)^[ \t]*(?=[^\W\d_][\w'’-]{0,30}(?:[ \t][^\W\d_][\w'’-]{0,30})?[ \t]{1,2}"
+    r"\[?\d{1,2}[:.]\d{2}\]?(?::|[ \t]*\r?$))"
 )
 # A line of a chat or a transcript without times: "Wendell: Quincy heeft hem".
 SPEAKER_LINE = re.compile(r"(?m)^[ \t]*(?=[A-Z][a-z]{1,15}:[ \t])")
@@ -316,6 +318,9 @@ def _works() -> tuple[tuple[re.Pattern, tuple[str, ...]], ...]:
     )
 
 
+TIME_AT_LINE_START = re.compile(r"(?:^|\n)[ \t]*\d{1,2}[:.]\d{2}$")
+
+
 def sentence_start(text: str, start: int) -> bool:
     """Does the word at start begin a sentence (or the text)?"""
     k = start
@@ -323,6 +328,8 @@ def sentence_start(text: str, start: int) -> bool:
         k -= 1
     if k == 0 or "\n" in text[k:start]:
         return True  # a new line starts a new sentence or an item of a list
+    if text[k - 1].isdigit() and TIME_AT_LINE_START.search(text, max(0, k - 12), k):
+        return True  # an observation log: "10.02 Jeandro duwt Kenrick"
     # Markdown marks a new sentence too: "- **Vraag niet door**", "### Kleuters".
     return text[k - 1] in ".!?:;\"'([“‘•*_#>" or (k < start and text[k - 1] in "-–—")
 
@@ -641,6 +648,7 @@ def find_names(text: str, add, numbers: list[int] | None = None) -> None:
                 or (
                     (group_after() or _with_family(lows, i) or possessive_family())
                     and _not_a_word(word)
+                    and not _acronym(word)  # "naar SBO in groep 6"
                 )
                 or _unknown_subject(text, tokens, lows, i)
                 or _inverted_subject(text, tokens, lows, i)
@@ -829,7 +837,7 @@ def _surname_after_title(tokens, lows, i, prev, capital) -> bool:
     """Does the tussenvoegsel at i start a surname: "mevrouw van Dijk", "gezin De Graaf"?"""
     if not (prev in SURNAME_TITLES or (capital and prev in words.name_triggers())):
         return False
-    if sentence_start(tokens[i].string, tokens[i].start()):
+    if sentence_start(tokens[i].string, tokens[i].start()) and prev not in ABBREVIATED_TITLES:
         return False  # "... een jongen. De Kanjers": the trigger ends the sentence before
     following = lows[i + 1] if i + 1 < len(tokens) else ""
     lower_particle = following in SURNAME_PARTICLES and tokens[i + 1].group()[:1].islower()

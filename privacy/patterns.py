@@ -36,7 +36,7 @@ PHONE = re.compile(
     r"|(?<![\w+(])\(0[1-9]\d\)[\s-]?\d(?:[\s-]?\d){6}(?!\d)"
     r"|(?<![\w+(])\(0[1-9]\d\d\)[\s-]?\d(?:[\s-]?\d){5}(?!\d)"
 )
-BSN = re.compile(r"(?<![\d.])(?:\d{9}|\d{4}\.\d{2}\.\d{3}|\d{3}([ .-])\d{3}\1\d{3})(?![\d])")
+BSN = re.compile(r"(?<![\d.])(?:\d{9}|\d{4}([ .])\d{2}\1\d{3}|\d{3}([ .-])\d{3}\2\d{3})(?![\d])")
 # Nine digits split anywhere, right after the word: "BSN-nummer ... is 9601-36320".
 BSN_AFTER_WORD = re.compile(
     r"(?i:\b(?:bsn|burgerservicenummer|sofinummer|sofi-nummer)\b)"
@@ -172,7 +172,7 @@ NOT_BIRTH_CONTEXT = re.compile(
 )
 SCHOOL_PREFIXES = (
     "basisschool", "obs", "cbs", "pcbs", "rkbs", "kbs", "ibs", "ikc", "kindcentrum", "sbo", "so",
-    "ebs", "gbs", "kc", "bs",
+    "ebs", "gbs", "vbs", "kc", "bs",
     "jenaplanschool", "montessorischool", "daltonschool", "vrijeschool",
 )  # fmt: skip
 _ABBREVIATED = r"o\.b\.s\.|c\.b\.s\.|k\.b\.s\.|r\.k\.b\.s\.|p\.c\.b\.s\."
@@ -186,7 +186,11 @@ SCHOOL = re.compile(
 )
 # Chat-style lower case after an abbreviation or "basisschool": "obs de linde", "basisschool
 # het anker". Only with an article, so "de basisschool moet" or "cbs hebben" is no name.
-_LOWER_PREFIX = r"(?:obs|cbs|pcbs|rkbs|kbs|ibs|bs|sbo|ikc|basisschool|kindcentrum)"
+_LOWER_PREFIX = r"(?:obs|cbs|pcbs|rkbs|kbs|ibs|vbs|bs|sbo|ikc|basisschool|kindcentrum)"
+# "(vroeger obs oosterwei)": an abbreviation, then a lower-case word that is no Dutch word.
+LOWER_SCHOOL_BARE = re.compile(
+    rf"(?<![\w.])(?:obs|cbs|pcbs|rkbs|kbs|ibs|vbs|ikc){_SPACE}([a-z][a-z'’-]{{3,30}})\b"
+)
 LOWER_SCHOOL = re.compile(
     rf"(?<![\w.]){_LOWER_PREFIX}{_SPACE}{{1,3}}(?:de|het|'t){_SPACE}{{1,3}}"
     r"(?!(?:eerste|tweede|hele|laatste|meeste|andere|volgende|zelfde|komende|vorige)\b)"
@@ -334,6 +338,7 @@ TABLE_COLUMNS = (
                 "oude school", "nieuwe school", "school van herkomst")),
     ("phone", ("telefoon", "tel", "tel.", "telefoonnummer", "mobiel")),
     ("age", ("leeftijd", "lft", "lft.")),
+    ("bsn", ("bsn", "burgerservicenummer", "bsn-nummer", "bsn nummer")),
 )  # fmt: skip
 MAX_TABLE_LINE = 400
 
@@ -360,6 +365,8 @@ def table_cells(text: str):
                 value = cell.strip(" \t|")
                 if kind == "age":
                     looks = value.isdigit() and len(value) <= 2
+                elif kind == "bsn":
+                    looks = bsn_valid("".join(c for c in value if c.isdigit()))
                 elif kind == "birthdate":
                     looks = value[:1].isdigit()
                 elif kind == "name":
@@ -411,7 +418,7 @@ NOT_SCHOOLS = frozenset(
      "klokhuis", "facebookgroep", "kinderopvang", "gemeente", "wijkteam", "jeugdzorg",
      "ruijter", "gorgels", "havo", "vwo", "mavo", "vmbo", "mbo", "hbo", "pabo", "gymnasium",
      "lyceum", "atheneum", "universiteit", "middelbare", "brugklas", "studiedag", "studiedagen",
-     "teamdag", "kinderboerderij"}
+     "teamdag", "kinderboerderij", "vreedzame"}
 )  # fmt: skip
 
 
@@ -780,6 +787,10 @@ def schools(text: str):
         yield _strip_sentence_words(text, start, end, keep_articles=True), end
     for m in LOWER_SCHOOL.finditer(text):
         if m.group(1) not in words.not_names():
+            yield m.start(), m.end()
+    for m in LOWER_SCHOOL_BARE.finditer(text):
+        name = m.group(1)
+        if name not in words.not_names() and name not in NOT_SCHOOLS and not _dutch_word(name):
             yield m.start(), m.end()
     for m in FORM_SCHOOL.finditer(text):
         value = m.group(1).rstrip(" .-")
