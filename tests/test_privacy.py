@@ -776,7 +776,7 @@ def test_numbers_schools_and_ages_in_the_forms_of_heldout_7(text, kind, found):
         ("[20:14] Rozemarijn: weet jij waar hij nu woont?", "name", "Rozemarijn"),
     ],
 )  # fmt: skip
-def test_the_forms_missed_on_heldout_11_and_12_are_found(text, kind, found):
+def test_the_forms_the_blind_sets_of_round_six_missed_are_found(text, kind, found):
     assert found in [text[f.start : f.end] for f in privacy.scan(text) if f.kind == kind]
 
 
@@ -817,7 +817,7 @@ def test_the_forms_missed_on_heldout_11_and_12_are_found(text, kind, found):
         "Wij hebben obs hebben en cbs vragen op de agenda gezet.",
     ],
 )
-def test_the_false_alarms_of_heldout_11_and_12_are_gone(text):
+def test_the_false_alarms_of_the_blind_sets_of_round_six_are_gone(text):
     assert privacy.scan(text) == []
 
 
