@@ -97,11 +97,9 @@ class Calibration:
         return {
             "show_from": round(self.show_from, 3),
             "strong_gap": round(self.strong_gap, 3),
-            "fit_from": None if self.fit_from is None else round(self.fit_from, 4),
-            "strong_from": None if self.strong_from is None else round(self.strong_from, 3),
-            "strong_fit_from": None
-            if self.strong_fit_from is None
-            else round(self.strong_fit_from, 4),
+            "fit_from": _rounded(self.fit_from, 4),
+            "strong_from": _rounded(self.strong_from, 3),
+            "strong_fit_from": _rounded(self.strong_fit_from, 4),
             "documents": self.documents,
             "source": self.source,
             "version": CALIBRATION_VERSION,
@@ -120,6 +118,10 @@ class Calibration:
             data.get("strong_from"),
             data.get("strong_fit_from"),
         )
+
+
+def _rounded(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
 
 
 DEFAULT = Calibration(DEFAULT_SHOW_FROM, DEFAULT_STRONG_GAP)
@@ -145,8 +147,10 @@ def calibration_from(
         return Calibration(DEFAULT_SHOW_FROM, DEFAULT_STRONG_GAP, documents, "default")
     strong_from = float(np.percentile(leads, STRONG_PERCENTILE))
     fits = [f for f, _ in background if f is not None]
-    fit_from = float(np.percentile(fits, BACKGROUND_PERCENTILE)) if len(fits) >= 10 else None
-    strong_fit_from = float(np.percentile(fits, STRONG_FIT_PERCENTILE)) if len(fits) >= 10 else None
+    fit_from = strong_fit_from = None
+    if len(fits) >= 10:
+        fit_from = float(np.percentile(fits, BACKGROUND_PERCENTILE))
+        strong_fit_from = float(np.percentile(fits, STRONG_FIT_PERCENTILE))
     passing = [
         lead
         for fit, lead in background

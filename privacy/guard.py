@@ -80,15 +80,17 @@ def _detect(text: str, schools) -> list[Finding]:
 
     for m in patterns.EMAIL.finditer(text):
         add("email", m.start(), m.end())
-    abroad = []  # "+48 512 330 918": nine digits after a country code are a phone number
+    # "+48 512 330 918": nine digits after a country code are a phone number, no BSN. The
+    # numbers abroad come in text order and never overlap.
+    abroad_starts, abroad_ends = [], []
     for m in patterns.PHONE.finditer(text):
         add("phone", m.start(), m.end())
         if m.group().startswith("+"):
-            abroad.append((m.start(), m.end()))
-    starts = [a for a, _ in abroad]  # in text order, never overlapping
+            abroad_starts.append(m.start())
+            abroad_ends.append(m.end())
     for m in patterns.BSN.finditer(text):
-        k = bisect.bisect_left(starts, m.start()) - 1  # the last number abroad before it
-        if k >= 0 and m.end() <= abroad[k][1]:
+        k = bisect.bisect_left(abroad_starts, m.start()) - 1  # the last one before it
+        if k >= 0 and m.end() <= abroad_ends[k]:
             continue
         if patterns.bsn_valid(re.sub(r"\D", "", m.group())):
             add("bsn", m.start(), m.end())

@@ -140,7 +140,7 @@ DAY_MONTH = re.compile(
 BIRTHDAY_AFTER = re.compile(
     r"\W{0,3}(?:jarig\b|geboren\b|[^.!?\n]{0,40}\bwordt\b[^.!?\n]{0,30}\b\d{1,2} jaar\b"
     r"|[ \t](?:\d{1,2}|" + _AGE_WORD + r")[ \t]wordt\b"  # "op 14 april 4 wordt"
-    # "Op 9 oktober, is Bilal jarig" (not "is Jezus jarig": FEAST_BIRTHDAYS)
+    # "Op 9 oktober, is Bilal jarig" (not the feast of "Jezus is jarig")
     r"|(?:is|wordt)[ \t](?!(?i:jezus|sinterklaas|sint|de[ \t]koning)\b)(?-i:[A-Z])[\w'’-]{1,30}"
     r"[ \t]jarig\b)",
     re.I,
@@ -694,8 +694,8 @@ def dates(text: str):
             blocks, inline = lists
             birth = bisect.bisect_right(blocks, m.start()) % 2 == 1  # inside a [start, end)
             if not birth and bisect.bisect_right(inline, m.start()) % 2 == 1:
-                birth = INLINE_BIRTHDAY_BEFORE.search(text, max(0, m.start() - 34), m.start())
-                birth = birth is not None
+                before_date = (max(0, m.start() - 34), m.start())
+                birth = INLINE_BIRTHDAY_BEFORE.search(text, *before_date) is not None
         if birth:
             end = m.end()
             if (
@@ -747,26 +747,22 @@ def schools(text: str):
     """Yield (start, end) of school names that need no list: prefix + name, or one word."""
     for m in SCHOOL.finditer(text):
         name = m.group().split()[-1]
-        if m.group().startswith("school") and _NOUN_SCHOOL_BEFORE.search(
-            text, max(0, m.start() - 12), m.start()
-        ):
-            # "we vieren op school Keti Koti" is the noun; "op school OBS De Fuut" has a
-            # prefix after it, "op school De Wegwijzer" the name with its article.
-            second = m.group().split()[1]
-            if second in ("De", "Het", "'t"):
-                yield m.start() + m.group().index(second, 6), m.end()
+        if m.group().startswith("school"):
+            # The noun, not a prefix: "we vieren op school Keti Koti", "mag de school het OPP
+            # vaststellen". What follows may still name a school: "op school De Wegwijzer",
+            # "op school OBS De Fuut", "school IBS De Zonnewijzer".
+            noun = _NOUN_SCHOOL_BEFORE.search(text, max(0, m.start() - 12), m.start())
+            if noun or _acronym(name) or name.lower() in words.not_names():
+                second = m.group().split()[1]
+                at = m.start() + m.group().index(second, 6)
+                after = SCHOOL.match(text, at)
+                if noun and second in ("De", "Het", "'t"):
+                    yield at, m.end()
+                elif after and (
+                    second.lower().rstrip(".") in SCHOOL_PREFIXES if noun else _acronym(second)
+                ):
+                    yield after.start(), after.end()
                 continue
-            after = SCHOOL.match(text, m.start() + m.group().index(second, 6))
-            if after and second.lower().rstrip(".") in SCHOOL_PREFIXES:
-                yield after.start(), after.end()
-            continue
-        if m.group().startswith("school") and (_acronym(name) or name.lower() in words.not_names()):
-            # "mag de school het OPP vaststellen"; but "school IBS De Zonnewijzer" is IBS's
-            second = m.group().split()[1]
-            after = SCHOOL.match(text, m.start() + m.group().index(second, 6))
-            if after and _acronym(second):
-                yield after.start(), after.end()
-            continue
         yield m.start(), m.end()
     for m in SCHOOL_APPOSITION.finditer(text):
         if m.group(2).lower() not in words.not_names():
