@@ -30,6 +30,8 @@ BRACKET = re.compile(
     # A role or a class in a list of who was there: "Pauline (ib), Miep (1/2a)", "Olena
     # (mama van Sofiia)".
     r"|(?:mama|papa|moeder|vader)\s(?:van\b|\))|\d/\d[a-z]?\)|\d[a-z]\)"
+    # "Mandy (moeder Jurre)", "Ahmed (vader Bilal)": the parent of a pupil named after it.
+    r"|(?:mama|papa|moeder|vader|opa|oma)\s(?-i:[A-Z])[\w'’-]{1,30}\)"
     # Who someone is to the pupil in a contact list: "Gracia (moeder), 06 ...", "Naser
     # (oom)", "Yan (voogd)"; and "Storm (jongen, groep 3)".
     r"|(?:moeder|vader|mama|papa|oom|tante|opa|oma|voogd|pleegmoeder|pleegvader|stiefvader"
@@ -784,6 +786,9 @@ def _list_mates(text, tokens, lows, named: set[int], add, line_starts: list[int]
         found = sum(tokens[k].start() in named for k in items)
         if found < 2 or 3 * found < len(items):
             continue
+        # In a list that is two thirds names or more, a word is a name too: "Bao, Ravi,
+        # Noor, Lente, Dunya" (a word at the start of a sentence may be the sentence's).
+        mostly = 3 * found >= 2 * len(items)
         for k in items:
             word = tokens[k].group()
             if (
@@ -791,7 +796,16 @@ def _list_mates(text, tokens, lows, named: set[int], add, line_starts: list[int]
                 and len(word) > 1
                 and lows[k] not in not_names
                 and not _acronym(word)
-                and (lows[k] in _all_first_names() or _not_a_word(word))  # "Mees", "Dani"
+                and (
+                    lows[k] in _all_first_names()
+                    or _not_a_word(word)  # "Mees", "Dani"
+                    or (
+                        mostly
+                        and len(word) > 2
+                        and lows[k] not in words.sentence_words()
+                        and not sentence_start(text, tokens[k].start())
+                    )
+                )
             ):
                 add("name", tokens[k].start(), tokens[k].end())
 

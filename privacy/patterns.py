@@ -35,6 +35,8 @@ PHONE = re.compile(
     # An area code in brackets: "(050) 318 44 72", "(0591) 61 23 45".
     r"|(?<![\w+(])\(0[1-9]\d\)[\s-]?\d(?:[\s-]?\d){6}(?!\d)"
     r"|(?<![\w+(])\(0[1-9]\d\d\)[\s-]?\d(?:[\s-]?\d){5}(?!\d)"
+    # A mobile number with its 06 in brackets: "(06) 45824732", "((06) 23642403)".
+    r"|(?<![\w+])\(06\)[ \u00a0-]?[1-9](?:[ \u00a0-]?\d){7}(?!\d)"
 )
 BSN = re.compile(r"(?<![\d.])(?:\d{9}|\d{4}([ .])\d{2}\1\d{3}|\d{3}([ .-])\d{3}\2\d{3})(?![\d])")
 # Nine digits split anywhere, right after the word: "BSN-nummer ... is 9601-36320".
@@ -158,9 +160,15 @@ BIRTHDAY_LIST = re.compile(r"(?i)geboortedat|geboortedag|verjaardag|jarig")
 # "vierjarige" or "meerjarig"), and each date sits in brackets or after a name and a dash or
 # colon: "Jarigen deze maand: Nora (3 maart), Tijn – 11 maart".
 INLINE_BIRTHDAYS = re.compile(
-    r"(?i)(?<![^\W\d_])(?:jarig(?:en|e)?|verjaardag(?:en)?|geboortedat(?:um|a)|geboortedag(?:en)?)\b"
+    r"(?i)(?<![^\W\d_])(?:jarig(?:en|e)?|verjaardag(?:en|skalender|slijst)?|geboortedat(?:um|a)|geboortedag(?:en)?)\b"
 )
-INLINE_BIRTHDAY_BEFORE = re.compile(r"(?:\(|[A-Z][\w'’-]{1,30}[ \t]?[:–-][ \t]?)$")
+INLINE_BIRTHDAY_BEFORE = re.compile(r"(?:\(|[A-Z][\w'’-]{1,30}(?:[ \t]?[:–-])?[ \t]?)$")
+# A heading without a colon, on a short line of its own: "Verjaardagen september", "jarig in
+# oktober (gr 6)", "Verjaardagskalender groep 2".
+BIRTHDAY_HEADING = re.compile(r"(?i)(?:verjaardag|jarig|geboortedat|geboortedag)[^.!?:]{0,40}$")
+# In a list of birthdays a day and a month in figures are a birthday too: "Jade 12-09".
+NUMERIC_DAY_MONTH = re.compile(r"(?<![\w/.,-])(\d{1,2})[-/](\d{1,2})(?![\w/-]|[.,]\d)")
+_GROUP_BEFORE = re.compile(r"(?i)\b(?:groep|gr|klas)\.?[ \t]{0,2}$")
 # A line of a form that is about a birth date: "Geboortedatum vader: 1985-02-17",
 # "Geboortedatum moeder (voor de GGD): 6 okt. 1988".
 BIRTH_LINE = re.compile(r"[\W_]{0,4}(?:geboortedatum|geboren|geb\b)", re.I)
@@ -283,7 +291,7 @@ AGE = re.compile(
     # An apposition or a bracket: "Ilias Aarab, acht jaar, gaat ...", "Ahmad (twaalf jaar)",
     # "Sofiia (zeven)"; "nu negen jaar."
     rf"|(?<=, ){_AGE_WORD} jaar(?=[,.;)])|(?<=\bnu ){_AGE_WORD} jaar(?=[,.;)])"
-    rf"|\({_AGE_WORD}(?: jaar)?\)"
+    rf"|\({_AGE_WORD}(?: jaar| jr\.?)?\)"
     # "een meisje van tien", "Nour is elf en ...": the age said without "jaar".
     rf"|(?:{_CHILD_OF}){_AGE_WORD}\b(?! (?:jaar|maanden|weken|dagen|minuten|uur))"
     # "Nour is elf en ...", "Hij is 10 en heeft ADHD" (a number only before "en" or "jaar":
@@ -291,7 +299,8 @@ AGE = re.compile(
     rf"|(?:(?<=\bis )|(?<=\bis pas )|(?<=\bis bijna )|(?<=\bis net ))"
     rf"(?:{_AGE_WORD}(?=[,.;!]|\s(?:en|geworden)\b)|\d{{1,2}}(?=\s(?:en|jaar|geworden)\b))"
     # A form's field: "Leeftijd: 8", "leeftijd 10"; "(10, CBS De Akkerwinde)".
-    r"|(?:(?<=leeftijd: )|(?<=leeftijd:)|(?<=leeftijd ))\d{1,2}\b|(?<=\()\d{1,2}(?=, ?[A-Z]))",
+    rf"|(?:(?<=leeftijd: )|(?<=leeftijd:)|(?<=leeftijd ))(?:\d{{1,2}}|{_AGE_WORD})\b"
+    r"|(?<=\()\d{1,2}(?=, ?[A-Z]))",
     re.IGNORECASE,
 )
 
@@ -301,7 +310,8 @@ AGE = re.compile(
 AGE_AFTER_NAME = re.compile(
     r",[ \t]?(\d{1,2}(?:[ \t]?(?:jaar|jr\.?))?)(?=[ \t]?[,)])"
     # "Thijs van 9 in mijn groep", "Lieke (mijn dochter, 4)"
-    r"|[ \t]van[ \t](\d{1,2})(?=[ \t]*[,.;!)]|[ \t](?:in|uit|op|bij|die|met|zit|is|heeft)\b)"
+    rf"|[ \t]van[ \t](\d{{1,2}}|{_AGE_WORD})"
+    r"(?=[ \t]*[,.;!)]|[ \t](?:in|uit|op|bij|die|met|zit|is|heeft|komt)\b)"
     r"|[ \t]\((?:mijn|zijn|haar|onze)[ \t]\w{3,12},[ \t](\d{1,2})(?=\))"
     rf"|[ \t]is[ \t](?:pas[ \t]|bijna[ \t]|net[ \t])?((?:{_AGE_WORD}|\d{{1,2}})(?:[ \t]jaar)?)"
     r"(?=[,.;!]|[ \t]*(?:\n|$)|[ \t](?:en|geworden)\b)",
@@ -705,6 +715,19 @@ def dates(text: str):
                 end -= 1  # "op 29 februari.": the sentence's full stop stays
             last_birthday = end
             yield m.start(), end, True
+    if lists is None and not BIRTHDAY_LIST.search(text):
+        return
+    blocks, inline = _birthday_lists(text) if lists is None else lists
+    for m in NUMERIC_DAY_MONTH.finditer(text):
+        if not (1 <= int(m.group(1)) <= 31 and 1 <= int(m.group(2)) <= 12):
+            continue
+        if _GROUP_BEFORE.search(text, max(0, m.start() - 8), m.start()):
+            continue  # "groep 5/6", "gr 7-8"
+        birth = bisect.bisect_right(blocks, m.start()) % 2 == 1
+        if not birth and bisect.bisect_right(inline, m.start()) % 2 == 1:
+            birth = INLINE_BIRTHDAY_BEFORE.search(text, max(0, m.start() - 34), m.start())
+        if birth:
+            yield m.start(), m.end(), True
 
 
 def _birthday_lists(text: str) -> tuple[list[int], list[int]]:
@@ -725,7 +748,10 @@ def _birthday_lists(text: str) -> tuple[list[int], list[int]]:
             if open_at is not None:
                 spans += [open_at, pos]
                 open_at = None
-        elif open_at is None and stripped.endswith(":") and BIRTHDAY_LIST.search(stripped):
+        elif open_at is None and (
+            (stripped.endswith(":") and BIRTHDAY_LIST.search(stripped))
+            or BIRTHDAY_HEADING.match(stripped)
+        ):
             open_at = pos + len(line)
         elif (
             open_at is None

@@ -518,9 +518,9 @@ LABELLED_SCHOOLS = [
 # relabelled by that rule before anything was measured, measured once the same day
 # (docs/PRIVACY.md) and tuned on since. heldout-13 (480 texts) was committed unread on 4
 # December 2026 after round six's last change, measured once right after and tuned on since.
-# heldout-14 (494 texts) was committed unread on 4 December 2026 at the end of round six, for
-# the next round to measure once before it tunes anything.
-FROZEN: set[str] = {"heldout-14"}
+# heldout-14 (494 texts) was committed unread on 4 December 2026 at the end of round six,
+# measured once at the start of round seven (the same day) and tuned on since.
+FROZEN: set[str] = set()
 
 
 def labelled_sets(frozen=False):
@@ -776,6 +776,17 @@ def test_numbers_schools_and_ages_in_the_forms_of_heldout_7(text, kind, found):
         ("Ik ben zorgcoördinator in VBS De Klimtoren.", "school", "VBS De Klimtoren"),
         ("Heeft iemand ervaring met Jayden (vroeger obs oosterwei)?", "school", "obs oosterwei"),
         ("[20:14] Rozemarijn: weet jij waar hij nu woont?", "name", "Rozemarijn"),
+        # heldout-14, after its one measurement (round seven)
+        ("Verjaardagen september\nJade 12-09\nDefne 14-09", "birthdate", "14-09"),
+        ("jarig in oktober (gr 6)\n13 oktober – Joep wordt 7", "birthdate", "13 oktober"),
+        ("jarig in april (gr 4)\nEmir: 6 april\nHidde 21-04", "birthdate", "21-04"),
+        ("Verjaardagskalender groep 2: Lola 4 mei, Ravi 17 mei", "birthdate", "4 mei"),
+        ("Auto 2: Ahmed – (06) 58057722 – Bram", "phone", "(06) 58057722"),
+        ("Erik Nguyen ((06) 45824732) neemt mee: Fay", "phone", "(06) 45824732"),
+        ("ORANJE: Ravi, Noor, Lente, Dunya", "name", "Lente"),
+        ("Auto 3: Mandy (moeder Jurre) – ophalen om 8 uur", "name", "Mandy"),
+        ("Emma (vijf jr) komt van OBS Kameleon en plast weer", "age", "(vijf jr)"),
+        ("Ik werk op IKC Noorderlicht, een leerling (leeftijd vier) slaat.", "age", "vier"),
     ],
 )  # fmt: skip
 def test_the_forms_the_blind_sets_of_round_six_missed_are_found(text, kind, found):
@@ -817,6 +828,10 @@ def test_the_forms_the_blind_sets_of_round_six_missed_are_found(text, kind, foun
         "We twijfelen of we overstappen van Leefstijl naar De Vreedzame School.",
         "Micha de Winter schrijft veel over de school als oefenplaats voor democratie.",
         "Wij hebben obs hebben en cbs vragen op de agenda gezet.",
+        # round seven's birthday lists leave groups and other dates alone
+        "Verjaardagen vieren we in de kring.\nGroep 5/6 trakteert op 12-10 niet.",
+        "Jarigen trakteren gezond\nDe ouderavond van groep 7-8 is in zaal 3.",
+        "Ritalin, Concerta, Medikinet en Equasym zijn middelen bij ADHD.",
     ],
 )
 def test_the_false_alarms_of_the_blind_sets_of_round_six_are_gone(text):
