@@ -167,7 +167,7 @@ INLINE_BIRTHDAY_BEFORE = re.compile(r"(?:\(|[A-Z][\w'’-]{1,30}(?:[ \t]?[:–-]
 # oktober (gr 6)", "Verjaardagskalender groep 2".
 BIRTHDAY_HEADING = re.compile(r"(?i)(?:verjaardag|jarig|geboortedat|geboortedag)[^.!?:]{0,40}$")
 # In a list of birthdays a day and a month in figures are a birthday too: "Jade 12-09".
-NUMERIC_DAY_MONTH = re.compile(r"(?<![\w/.,-])(\d{1,2})[-/](\d{1,2})(?![\w/-]|[.,]\d)")
+NUMERIC_DAY_MONTH = re.compile(r"(?<![\w/.,-])(\d{1,2})[-/](\d{1,2})(?![\w/-]|[.,]\d|[ \t]?uur\b)")
 _GROUP_BEFORE = re.compile(r"(?i)\b(?:groep|gr|klas)\.?[ \t]{0,2}$")
 # A line of a form that is about a birth date: "Geboortedatum vader: 1985-02-17",
 # "Geboortedatum moeder (voor de GGD): 6 okt. 1988".

@@ -831,6 +831,7 @@ def test_the_forms_the_blind_sets_of_round_six_missed_are_found(text, kind, foun
         # round seven's birthday lists leave groups and other dates alone
         "Verjaardagen vieren we in de kring.\nGroep 5/6 trakteert op 12-10 niet.",
         "Jarigen trakteren gezond\nDe ouderavond van groep 7-8 is in zaal 3.",
+        "Verjaardagen in de klas\nWe vieren ze van 10-12 uur in de kring.",
         "Ritalin, Concerta, Medikinet en Equasym zijn middelen bij ADHD.",
     ],
 )
