@@ -519,8 +519,10 @@ LABELLED_SCHOOLS = [
 # (docs/PRIVACY.md) and tuned on since. heldout-13 (480 texts) was committed unread on 4
 # December 2026 after round six's last change, measured once right after and tuned on since.
 # heldout-14 (494 texts) was committed unread on 4 December 2026 at the end of round six,
-# measured once at the start of round seven (the same day) and tuned on since.
-FROZEN: set[str] = set()
+# measured once at the start of round seven (the same day) and tuned on since. heldout-15
+# (480 texts) was committed unread on 4 December 2026 in round seven, for the next round to
+# measure once before it tunes anything.
+FROZEN: set[str] = {"heldout-15"}
 
 
 def labelled_sets(frozen=False):
