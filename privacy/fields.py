@@ -19,11 +19,20 @@ class FieldFinding:
         return f"{self.field}:{self.finding.start}:{self.finding.end}"
 
 
+def _lines(value: str | None) -> str:
+    # A browser posts a textarea's line breaks as CRLF, but a script reads them as LF: the
+    # live check's keys (offsets) must fit the text of a plain post too.
+    return (value or "").replace("\r\n", "\n").replace("\r", "\n")
+
+
 def check_fields(fields: dict[str, str], schools=()) -> list[FieldFinding]:
-    """Scan several form fields; keep a little context around each finding."""
+    """Scan several form fields; keep a little context around each finding.
+
+    Offsets count a line break as one character, however the browser sent it.
+    """
     out = []
     for name, value in fields.items():
-        value = value or ""
+        value = _lines(value)
         for f in scan(value, schools):
             out.append(
                 FieldFinding(
@@ -40,6 +49,7 @@ def apply_fix(fields: dict[str, str], key: str, schools=()) -> dict[str, str]:
     """Apply one replacement ("field:start:end") or all of them ("all", in the whole text)."""
     fixed = dict(fields)
     for name, value in fields.items():
+        value = _lines(value)
         if key == "all":
             fixed[name] = scrub(value or "", schools)
             continue

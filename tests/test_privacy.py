@@ -593,6 +593,23 @@ def test_one_click_replacement_then_post(app, client, auth):
     assert count(app, "questions") == 1
 
 
+def test_one_replacement_after_a_line_break_fits_a_plain_post(client, auth):
+    # The live check reads line breaks as LF; a form posts them as CRLF. The key of the
+    # button the live check drew must replace the same words in the posted text.
+    auth.login("teacher")
+    typed = "Verjaardagen september\nJade 12-09\nDefne 14-09"
+    live = auth.post("/vraag", {**QUESTION, "body": typed}, headers={"HX-Request": "true"})
+    start = typed.index("14-09")
+    key = f"body:{start}:{start + 5}"
+    assert f'value="{key}"' in live.get_data(as_text=True)
+    posted = typed.replace("\n", "\r\n")
+    html = auth.post("/vraag", {**QUESTION, "body": posted, "privacy_fix": key}).get_data(
+        as_text=True
+    )
+    assert "Defne [datum]" in html or "[leerling] [datum]" in html
+    assert "14-09" not in html and "12-09" in html
+
+
 def test_post_anyway_after_a_false_alarm_is_logged_without_the_text(app, client, auth):
     auth.login("teacher")
     response = auth.post("/vraag", {**QUESTION, "action": "post_anyway"})
