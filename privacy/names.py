@@ -703,7 +703,7 @@ def find_names(text: str, add, numbers: list[int] | None = None) -> None:
             i += 1
             continue
         end = _surname_end(tokens, lows, i)
-        replacement = ADULT_REPLACEMENT if prev in ADULT_TITLES else None
+        replacement = ADULT_REPLACEMENT if _an_adult(text, tokens, prev, i) else None
         start = tok.start()
         if _first_name_before(text, tokens, lows, i, ends):
             # "Armando Sordam (oom van Djaimy)": the evidence came after the surname.
@@ -718,6 +718,25 @@ def find_names(text: str, add, numbers: list[int] | None = None) -> None:
         i = end + 1
     _list_mates(text, tokens, lows, named, add, line_starts)
     _again(text, tokens, lows, found, add)
+
+
+# Who is a parent or another adult of the family: "zijn moeder Mandy", "Mandy (moeder
+# Jurre)"; but in "(moeder Jurre)" Jurre is the child.
+PARENT_WORDS = frozenset(
+    "moeder vader mama papa oma opa oom tante voogd pleegmoeder pleegvader stiefmoeder "
+    "stiefvader buurvrouw buurman oppas".split()
+)
+PARENT_BRACKET = re.compile(r"[ \t]{0,2}\((?i:moeder|vader|mama|papa|oma|opa|oom|tante|voogd)\b")
+
+
+def _an_adult(text, tokens, prev: str, i: int) -> bool:
+    """Is the name at token i an adult's (a title or a parent's word before it, or a
+    bracket saying whose parent she is after it)?"""
+    if prev in ADULT_TITLES:
+        return True
+    if prev in PARENT_WORDS:
+        return text[max(0, tokens[i - 1].start() - 1) : tokens[i - 1].start()] != "("
+    return PARENT_BRACKET.match(text, tokens[i].end()) is not None
 
 
 SINGLE_INITIAL = re.compile(r"(?<![\w.])[A-Z]\.[ \t]([a-z]{3,20})\b")

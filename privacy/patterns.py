@@ -730,6 +730,52 @@ def dates(text: str):
             yield m.start(), m.end(), True
 
 
+# The child of a line in a birthday list, before the date: "Jade 12-09", "Roos: 5 mei",
+# "- Tim van Dijk – 3 mei".
+_BIRTHDAY_ENTRY = re.compile(
+    r"[ \t]{0,4}(?:[-*•·][ \t]{0,3})?((?-i:[A-Z])[\w'’-]{1,30}(?:[ ](?:(?:van|de|der|den)[ ]){0,2}"
+    r"(?-i:[A-Z])[\w'’-]{1,30})?)[ \t]{0,2}[:–—-]?[ \t]{0,3}$"
+)
+
+
+# Words that open a sentence about a date, not a child's line: "Op 4 mei trakteert hij".
+_NO_ENTRY = frozenset(
+    "op na voor tot vanaf sinds om rond per tussen uiterlijk vóór de het een deze dit elke "
+    "iedere maandag dinsdag woensdag donderdag vrijdag zaterdag zondag vandaag morgen "
+    "gisteren datum wanneer geboren geb".split()
+)
+
+
+def birthday_entry_names(text: str, births: list[int]):
+    """Yield (start, end) of the name that opens the line of each birthday in a list of
+    birthdays (``births``: where each birth date starts, in text order)."""
+    if not births:
+        return
+    blocks, inline = _birthday_lists(text)
+    for date_start in births:
+        in_block = bisect.bisect_right(blocks, date_start) % 2 == 1
+        if not in_block and bisect.bisect_right(inline, date_start) % 2 == 0:
+            continue
+        line_start = text.rfind("\n", max(0, date_start - 61), date_start) + 1
+        if in_block:
+            start = line_start
+        else:  # "Verjaardagskalender groep 2: Lola 4 mei, Ravi 17 mei"
+            start = max(line_start, text.rfind(",", line_start, date_start) + 1)
+            start = max(start, text.rfind(":", line_start, date_start) + 1)
+        if date_start - start > 60 or not (m := _BIRTHDAY_ENTRY.fullmatch(text, start, date_start)):
+            continue
+        first = m.group(1).split()[0].lower()
+        if (
+            first in words.not_names()
+            or first in words.sentence_words()
+            or first in _NO_ENTRY
+            or first in FULL_MONTHS
+            or BIRTHDAY_LIST.search(m.group(1))
+        ):
+            continue
+        yield m.start(1), m.end(1)
+
+
 def _birthday_lists(text: str) -> tuple[list[int], list[int]]:
     """Return [start, end, ...] of the blocks of lines under a heading about birthdays, and
     of the one-line lists (the part after the colon).
