@@ -723,8 +723,24 @@ def find_names(text: str, add, numbers: list[int] | None = None) -> None:
 # Who is a parent or another adult of the family: "zijn moeder Mandy", "Mandy (moeder
 # Jurre)"; but in "(moeder Jurre)" Jurre is the child.
 PARENT_WORDS = frozenset(
-    "moeder vader mama papa oma opa oom tante voogd pleegmoeder pleegvader stiefmoeder "
-    "stiefvader buurvrouw buurman oppas".split()
+    [
+        "moeder",
+        "vader",
+        "mama",
+        "papa",
+        "oma",
+        "opa",
+        "oom",
+        "tante",
+        "voogd",
+        "pleegmoeder",
+        "pleegvader",
+        "stiefmoeder",
+        "stiefvader",
+        "buurvrouw",
+        "buurman",
+        "oppas",
+    ]
 )
 PARENT_BRACKET = re.compile(r"[ \t]{0,2}\((?i:moeder|vader|mama|papa|oma|opa|oom|tante|voogd)\b")
 

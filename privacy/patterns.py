@@ -740,9 +740,41 @@ _BIRTHDAY_ENTRY = re.compile(
 
 # Words that open a sentence about a date, not a child's line: "Op 4 mei trakteert hij".
 _NO_ENTRY = frozenset(
-    "op na voor tot vanaf sinds om rond per tussen uiterlijk vóór de het een deze dit elke "
-    "iedere maandag dinsdag woensdag donderdag vrijdag zaterdag zondag vandaag morgen "
-    "gisteren datum wanneer geboren geb".split()
+    [
+        "op",
+        "na",
+        "voor",
+        "tot",
+        "vanaf",
+        "sinds",
+        "om",
+        "rond",
+        "per",
+        "tussen",
+        "uiterlijk",
+        "vóór",
+        "de",
+        "het",
+        "een",
+        "deze",
+        "dit",
+        "elke",
+        "iedere",
+        "maandag",
+        "dinsdag",
+        "woensdag",
+        "donderdag",
+        "vrijdag",
+        "zaterdag",
+        "zondag",
+        "vandaag",
+        "morgen",
+        "gisteren",
+        "datum",
+        "wanneer",
+        "geboren",
+        "geb",
+    ]
 )
 
 
