@@ -5,7 +5,7 @@ A teacher is warned before she posts, and offered a one-click replacement. Rule-
 installable offline here. Never imports the portal.
 """
 
-from .fields import FieldFinding, apply_fix, check_fields
+from .fields import FieldFinding, apply_fix, check_fields, fixed_by
 from .guard import LABELS, MAX_SCAN_CHARS, REPLACEMENTS, Finding, replace, scan, scan_all, scrub
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "Finding",
     "apply_fix",
     "check_fields",
+    "fixed_by",
     "replace",
     "scan",
     "scan_all",

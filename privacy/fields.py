@@ -45,6 +45,11 @@ def check_fields(fields: dict[str, str], schools=()) -> list[FieldFinding]:
     return out
 
 
+def fixed_by(fields: dict[str, str], key: str, schools=()) -> list[FieldFinding]:
+    """What apply_fix(fields, key) replaces, with its context (to confirm it to her)."""
+    return [ff for ff in check_fields(fields, schools) if key == "all" or ff.key == key]
+
+
 def apply_fix(fields: dict[str, str], key: str, schools=()) -> dict[str, str]:
     """Apply one replacement ("field:start:end") or all of them ("all", in the whole text)."""
     fixed = dict(fields)

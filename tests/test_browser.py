@@ -108,6 +108,38 @@ def test_privacy_guard_warns_while_typing_and_fixes_in_one_click(live_server, br
     context.close()
 
 
+def test_a_single_fix_after_a_line_break_and_its_confirmation_in_view(live_server, browser):
+    # On a phone: the warning the live check draws under the description is scrolled into
+    # view; a single "Vervang door" on the third line of a list replaces exactly that date
+    # (the live check counts LF, the form posts CRLF) and the panel confirms it in view.
+    context = browser.new_context(viewport={"width": 360, "height": 640})
+    page = context.new_page()
+    login(page, live_server, "teacher")
+    page.goto(f"{live_server}/vraag")
+    page.fill("#title", "Trakteren in de klas")
+    page.click("#body")
+    page.keyboard.type("Verjaardagen september\nJade 12-09\nDefne 14-09", delay=5)
+    warning = page.locator("#privacy .privacy-warn h2")
+    warning.wait_for()
+    page.wait_for_timeout(300)  # the scroll after the swap
+    box = warning.bounding_box()
+    assert box and box["y"] + box["height"] <= 640, box
+    item = page.locator("#privacy li", has=page.locator("mark", has_text="14-09"))
+    item.locator("button").click()
+    done = page.locator("#privacy .privacy-done")
+    done.wait_for()
+    assert page.input_value("#body").splitlines() == [
+        "Verjaardagen september",
+        "Jade 12-09",
+        "Defne [datum]",
+    ]
+    assert "[datum]" in done.inner_text()
+    box = done.bounding_box()
+    assert box and -1 <= box["y"] < 640, box  # at the anchor, give or take rounding
+    shot(page, "360x640-privacy-fixed")
+    context.close()
+
+
 def test_ask_page_works_without_javascript(live_server, browser):
     context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 640})
     page = context.new_page()

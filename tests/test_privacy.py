@@ -688,6 +688,45 @@ def test_answers_are_checked_while_typing(app, client, auth):
     assert "<html" not in panel
 
 
+def test_a_panel_drawn_while_typing_posts_its_fixes_back_to_the_form(app, client, auth):
+    # The page sends where its replace buttons post (hx-vals); a live panel keeps that, so
+    # a fix opens the page at the panel again. Only a path on this site is taken.
+    qid = ask(app)
+    auth.login("teacher2")
+    page = client.get(f"/vragen/{qid}").get_data(as_text=True)
+    assert "fix_action" in page and f"/vragen/{qid}/antwoord#privacy" in page
+    url = f"/vragen/{qid}/antwoord/controle"
+    text = {"body": "Vraag het aan juf Anouk."}
+    for sent, expected in [
+        (f"/vragen/{qid}/antwoord#privacy", f'formaction="/vragen/{qid}/antwoord#privacy"'),
+        ("//elders.example/x", None),
+        ("https://elders.example/x", None),
+    ]:
+        panel = auth.post(url, {**text, "fix_action": sent}, headers={"HX-Request": "true"})
+        html = panel.get_data(as_text=True)
+        assert "Anouk" in html
+        if expected:
+            assert expected in html
+        else:
+            assert "formaction" not in html
+    auth.login("teacher")
+    page = client.get("/ondersteuning/nieuw").get_data(as_text=True)
+    assert "fix_action" in page and "/ondersteuning/nieuw#privacy" in page
+
+
+def test_a_fix_is_confirmed_in_the_panel_with_what_it_replaced(client, auth):
+    auth.login("teacher")
+    body = "Verjaardagen september\nJade 12-09\nDefne 14-09"
+    start = body.index("14-09")
+    html = auth.post(
+        "/vraag", {**QUESTION, "body": body, "privacy_fix": f"body:{start}:{start + 5}"}
+    ).get_data(as_text=True)
+    assert "Vervangen." in html and "Defne <ins>[datum]</ins>" in html
+    assert "Vervangen." not in auth.post("/vraag", {**QUESTION, "body": body}).get_data(
+        as_text=True
+    )
+
+
 def test_import_refuses_personal_data_unless_told(app, runner, tmp_path):
     case = {
         "ref": "p-1",

@@ -2,7 +2,7 @@
 
 import uuid
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 
@@ -59,9 +59,9 @@ def ask():
         drafts.save(db, current_user.id, "ask", form.data)
         fix = request.form.get("privacy_fix")
         if fix and not request.htmx:
-            fixed = privacy.apply_fix(
-                {"title": form.title.data, "body": form.body.data}, fix, schools
-            )
+            whole = {"title": form.title.data, "body": form.body.data}
+            g.privacy_fixed = privacy.fixed_by(whole, fix, schools)
+            fixed = privacy.apply_fix(whole, fix, schools)
             form.title.data, form.body.data = fixed["title"], fixed["body"]
             drafts.save(db, current_user.id, "ask", form.data)
         action = request.form.get("action")

@@ -25,7 +25,7 @@ from ..notifications import routing
 from ..web.access import COLLEAGUES, EVERYONE, STAFF, allow, is_colleague
 from ..web.audit import audit
 from ..web.forms import EmptyForm
-from ..web.guard import FIXED, INVALID, WARN, log_override, privacy_step
+from ..web.guard import FIXED, INVALID, WARN, log_override, posted_fix_action, privacy_step
 from . import bp, cases, drafts
 from .forms import AdditionForm, AnswerForm, EditQuestionForm
 
@@ -425,4 +425,6 @@ def check_answer(question_id: int):
     drafts.save(db, current_user.id, key, request.form.to_dict())
     body = request.form.get("body", "")[: cases.LIMITS["answer"][1]]
     findings = privacy.check_fields({"body": body}, school_names(db))
-    return render_template("_privacy.html", findings=findings, warn_on_post=False)
+    return render_template(
+        "_privacy.html", findings=findings, warn_on_post=False, fix_action=posted_fix_action()
+    )

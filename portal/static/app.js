@@ -44,3 +44,19 @@ if ("serviceWorker" in navigator && document.body && document.body.dataset.sw) {
     }).catch(function () {});
   }, 60000);
 })();
+
+/* A privacy warning that the live check just drew below the fold (on a phone, under the
+   description she is typing) is scrolled up just far enough to show its heading, once per
+   warning: she sees it without losing the text she is typing. */
+(function () {
+  var shown = false;
+  document.addEventListener("htmx:afterSettle", function () {
+    var warn = document.querySelector("#privacy .privacy-warn");
+    if (!warn) { shown = false; return; }
+    if (shown) return;
+    shown = true;
+    var heading = warn.querySelector("h2") || warn;
+    var below = heading.getBoundingClientRect().bottom + 8 - window.innerHeight;
+    if (below > 0) window.scrollBy(0, below);
+  });
+})();

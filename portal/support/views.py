@@ -21,7 +21,7 @@ from ..questions import cases
 from ..web.access import COLLEAGUES, STAFF, allow
 from ..web.audit import audit
 from ..web.forms import EmptyForm, planned_moment
-from ..web.guard import FIXED, WARN, log_override, privacy_step
+from ..web.guard import FIXED, WARN, log_override, posted_fix_action, privacy_step
 from . import bp, data
 from .forms import AgreeForm, OutcomeForm, RequestForm
 
@@ -113,7 +113,9 @@ def check():
         if name in request.form
     }
     findings = privacy.check_fields(fields, school_names(get_db()))
-    return render_template("_privacy.html", findings=findings, warn_on_post=False)
+    return render_template(
+        "_privacy.html", findings=findings, warn_on_post=False, fix_action=posted_fix_action()
+    )
 
 
 # ---- lists --------------------------------------------------------------------------------

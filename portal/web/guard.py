@@ -5,7 +5,7 @@ stop the save with a warning, unless she chose "toch plaatsen" where that is all
 override is logged with the kinds only, never the text (docs/PRIVACY.md).
 """
 
-from flask import request
+from flask import g, request
 
 import privacy
 
@@ -35,6 +35,7 @@ def privacy_step(
     fix = request.form.get("privacy_fix")
     if fix:
         whole = {n: getattr(form, n).data or "" for n in names}
+        g.privacy_fixed = privacy.fixed_by(whole, fix, schools)
         for name, value in privacy.apply_fix(whole, fix, schools).items():
             getattr(form, name).data = value
         return FIXED, privacy.check_fields(texts(), schools)
@@ -44,6 +45,19 @@ def privacy_step(
     if findings and not (anyway and request.form.get("action") == "post_anyway"):
         return WARN, findings
     return None, findings
+
+
+def posted_fix_action() -> str | None:
+    """The URL the panel's replace buttons post to, as the page sent it with a live check
+    (hx-vals): a path on this site only, else None (the form's own action)."""
+    action = request.form.get("fix_action", "")
+    if (
+        action.startswith("/")
+        and not action.startswith("//")
+        and not any(c.isspace() or c in "\\\"'<>" for c in action)
+    ):
+        return action
+    return None
 
 
 def log_override(findings: list, subject: str) -> None:
