@@ -150,7 +150,9 @@ def _ages(text: str, found: list[Finding]) -> list[Finding]:
         ]
     # A number right after a name: "Gerben, 12, die ...", "(Boaz, 7)", "Lucas Meijer, 10)".
     for f in found:
-        if f.kind == "name" and (m := patterns.AGE_AFTER_NAME.match(text, f.end)):
+        if f.kind != "name" or f.replacement == names.ADULT_REPLACEMENT:
+            continue  # "juf Ilse van 8 komt morgen": her group, no pupil's age
+        if m := patterns.AGE_AFTER_NAME.match(text, f.end):
             n = next(k for k in range(1, 5) if m.group(k))  # "Gerben, 12,", "Nour is elf"
             ages.append(Finding("age", m.start(n), m.end(n), m.group(n), REPLACEMENTS["age"]))
     return ages

@@ -742,7 +742,10 @@ PARENT_WORDS = frozenset(
         "oppas",
     ]
 )
-PARENT_BRACKET = re.compile(r"[ \t]{0,2}\((?i:moeder|vader|mama|papa|oma|opa|oom|tante|voogd)\b")
+PARENT_BRACKET = re.compile(
+    r"[ \t]{0,2}\((?i:moeder|vader|mama|papa|oma|opa|oom|tante|voogd)[ \t](?:van[ \t])?"
+    r"[A-Z][\w'’-]{1,30}\)"
+)
 
 
 def _an_adult(text, tokens, prev: str, i: int) -> bool:
@@ -750,8 +753,12 @@ def _an_adult(text, tokens, prev: str, i: int) -> bool:
     bracket saying whose parent she is after it)?"""
     if prev in ADULT_TITLES:
         return True
-    if prev in PARENT_WORDS:
-        return text[max(0, tokens[i - 1].start() - 1) : tokens[i - 1].start()] != "("
+    if prev in PARENT_WORDS:  # right before the name, not across a sentence: "moeder. Sem"
+        before = tokens[i - 1]
+        return (
+            text[before.end() : tokens[i].start()] == " "
+            and text[max(0, before.start() - 1) : before.start()] != "("
+        )
     return PARENT_BRACKET.match(text, tokens[i].end()) is not None
 
 

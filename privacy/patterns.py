@@ -162,7 +162,7 @@ BIRTHDAY_LIST = re.compile(r"(?i)geboortedat|geboortedag|verjaardag|jarig")
 INLINE_BIRTHDAYS = re.compile(
     r"(?i)(?<![^\W\d_])(?:jarig(?:en|e)?|verjaardag(?:en|skalender|slijst)?|geboortedat(?:um|a)|geboortedag(?:en)?)\b"
 )
-INLINE_BIRTHDAY_BEFORE = re.compile(r"(?:\(|[A-Z][\w'’-]{1,30}(?:[ \t]?[:–-])?[ \t]?)$")
+INLINE_BIRTHDAY_BEFORE = re.compile(r"(?:\(|[A-Z][\w'’-]{1,30}[ \t]?[:–-][ \t]?)$")
 # A heading without a colon, on a short line of its own: "Verjaardagen september", "jarig in
 # oktober (gr 6)", "Verjaardagskalender groep 2".
 BIRTHDAY_HEADING = re.compile(r"(?i)(?:verjaardag|jarig|geboortedat|geboortedag)[^.!?:]{0,40}$")
@@ -299,7 +299,9 @@ AGE = re.compile(
     rf"|(?:(?<=\bis )|(?<=\bis pas )|(?<=\bis bijna )|(?<=\bis net ))"
     rf"(?:{_AGE_WORD}(?=[,.;!]|\s(?:en|geworden)\b)|\d{{1,2}}(?=\s(?:en|jaar|geworden)\b))"
     # A form's field: "Leeftijd: 8", "leeftijd 10"; "(10, CBS De Akkerwinde)".
-    rf"|(?:(?<=leeftijd: )|(?<=leeftijd:)|(?<=leeftijd ))(?:\d{{1,2}}|{_AGE_WORD})\b"
+    r"|(?:(?<=leeftijd: )|(?<=leeftijd:)|(?<=leeftijd ))\d{1,2}\b"
+    # in words only as the value of a field or a bracket: "Leeftijd: negen", "(leeftijd vier)"
+    rf"|(?:(?<=leeftijd: )|(?<=leeftijd:)|(?<=\(leeftijd )){_AGE_WORD}(?=(?: jaar)?[),.;]|\s*$)"
     r"|(?<=\()\d{1,2}(?=, ?[A-Z]))",
     re.IGNORECASE,
 )
@@ -701,11 +703,15 @@ def dates(text: str):
         )
         if not birth:
             lists = _birthday_lists(text) if lists is None else lists
-            blocks, inline = lists
-            birth = bisect.bisect_right(blocks, m.start()) % 2 == 1  # inside a [start, end)
-            if not birth and bisect.bisect_right(inline, m.start()) % 2 == 1:
+            blocks, inline, loose = lists
+            birth = _inside(blocks, m.start()) or (
+                _inside(loose, m.start()) and _entry(text, m.start(), m.end())
+            )
+            if not birth and _inside(inline, m.start()):
                 before_date = (max(0, m.start() - 34), m.start())
-                birth = INLINE_BIRTHDAY_BEFORE.search(text, *before_date) is not None
+                birth = INLINE_BIRTHDAY_BEFORE.search(text, *before_date) is not None or (
+                    _entry(text, m.start(), m.end(), inline=True)
+                )
         if birth:
             end = m.end()
             if (
@@ -717,17 +723,69 @@ def dates(text: str):
             yield m.start(), end, True
     if lists is None and not BIRTHDAY_LIST.search(text):
         return
-    blocks, inline = _birthday_lists(text) if lists is None else lists
+    blocks, inline, loose = _birthday_lists(text) if lists is None else lists
     for m in NUMERIC_DAY_MONTH.finditer(text):
         if not (1 <= int(m.group(1)) <= 31 and 1 <= int(m.group(2)) <= 12):
             continue
         if _GROUP_BEFORE.search(text, max(0, m.start() - 8), m.start()):
             continue  # "groep 5/6", "gr 7-8"
-        birth = bisect.bisect_right(blocks, m.start()) % 2 == 1
-        if not birth and bisect.bisect_right(inline, m.start()) % 2 == 1:
-            birth = INLINE_BIRTHDAY_BEFORE.search(text, max(0, m.start() - 34), m.start())
-        if birth:
+        # In figures, a date is a birthday only on a child's line of the list: "Jade 12-09",
+        # not "we zingen 2-3 liedjes" or "bladzijde 4/5".
+        listed = _inside(blocks, m.start()) or _inside(loose, m.start())
+        if (listed or _inside(inline, m.start())) and _entry(
+            text, m.start(), m.end(), inline=not listed
+        ):
             yield m.start(), m.end(), True
+
+
+def _inside(spans: list[int], pos: int) -> bool:
+    """Is pos inside one of the [start, end) spans (a flat, sorted list)?"""
+    return bisect.bisect_right(spans, pos) % 2 == 1
+
+
+# After a date that opens a line of a list, the child's name: "13 oktober – Joep wordt 7".
+_NAME_AFTER_DATE = re.compile(r"[ \t]{0,3}[:–—-]?[ \t]{1,3}((?-i:[A-Z])[\w'’-]{1,30})")
+
+
+def _entry(text: str, start: int, end: int, inline: bool = False) -> bool:
+    """Is the date at start..end on a child's line of a birthday list: a name before it
+    ("Jade 12-09", "Roos: 5 mei") or right after it ("13 oktober – Joep")? In a one-line
+    list (``inline``) the entry starts after the last comma or colon."""
+    seg = _entry_start(text, start, inline)
+    if not text[seg:start].strip():
+        m = _NAME_AFTER_DATE.match(text, end)
+        return m is not None and _name_like(m.group(1))
+    return _entry_name(text, seg, start) is not None
+
+
+def _entry_start(text: str, start: int, inline: bool) -> int:
+    line_start = text.rfind("\n", max(0, start - 61), start) + 1
+    if inline:
+        line_start = max(line_start, text.rfind(",", line_start, start) + 1)
+        line_start = max(line_start, text.rfind(":", line_start, start) + 1)
+    return line_start
+
+
+def _entry_name(text: str, seg: int, start: int) -> tuple[int, int] | None:
+    if start - seg > 60 or not (m := _BIRTHDAY_ENTRY.fullmatch(text, seg, start)):
+        return None
+    return (m.start(1), m.end(1)) if _name_like(m.group(1).split()[0]) else None
+
+
+def _name_like(word: str) -> bool:
+    """Could this word be a child's name in a list: a first name, or no Dutch word?"""
+    from .names import _not_a_word  # names imports this module
+
+    low = word.lower()
+    if (
+        low in words.not_names()
+        or low in words.sentence_words()
+        or low in _NO_ENTRY
+        or low in FULL_MONTHS
+        or BIRTHDAY_LIST.search(low)
+    ):
+        return False
+    return low in words.first_names() or low in words.extra_first_names() or _not_a_word(word)
 
 
 # The child of a line in a birthday list, before the date: "Jade 12-09", "Roos: 5 mei",
@@ -783,54 +841,42 @@ def birthday_entry_names(text: str, births: list[int]):
     birthdays (``births``: where each birth date starts, in text order)."""
     if not births:
         return
-    blocks, inline = _birthday_lists(text)
+    blocks, inline, loose = _birthday_lists(text)
     for date_start in births:
-        in_block = bisect.bisect_right(blocks, date_start) % 2 == 1
-        if not in_block and bisect.bisect_right(inline, date_start) % 2 == 0:
+        in_block = _inside(blocks, date_start) or _inside(loose, date_start)
+        if not in_block and not _inside(inline, date_start):
             continue
-        line_start = text.rfind("\n", max(0, date_start - 61), date_start) + 1
-        if in_block:
-            start = line_start
-        else:  # "Verjaardagskalender groep 2: Lola 4 mei, Ravi 17 mei"
-            start = max(line_start, text.rfind(",", line_start, date_start) + 1)
-            start = max(start, text.rfind(":", line_start, date_start) + 1)
-        if date_start - start > 60 or not (m := _BIRTHDAY_ENTRY.fullmatch(text, start, date_start)):
-            continue
-        first = m.group(1).split()[0].lower()
-        if (
-            first in words.not_names()
-            or first in words.sentence_words()
-            or first in _NO_ENTRY
-            or first in FULL_MONTHS
-            or BIRTHDAY_LIST.search(m.group(1))
-        ):
-            continue
-        yield m.start(1), m.end(1)
+        # "Verjaardagskalender groep 2: Lola 4 mei, Ravi 17 mei": after a comma or colon
+        seg = _entry_start(text, date_start, inline=not in_block)
+        if who := _entry_name(text, seg, date_start):
+            yield who
 
 
-def _birthday_lists(text: str) -> tuple[list[int], list[int]]:
-    """Return [start, end, ...] of the blocks of lines under a heading about birthdays, and
-    of the one-line lists (the part after the colon).
+def _birthday_lists(text: str) -> tuple[list[int], list[int], list[int]]:
+    """Return [start, end, ...] of the blocks of lines under a heading about birthdays, of
+    the one-line lists (the part after the colon), and of the blocks under a heading
+    without a colon (where only a child's line counts, see _entry).
 
     A heading is a line that names birthdays and ends in a colon ("Geboortedata groep 1/2
-    voor de verjaardagskalender:"); its block runs to the next empty line. A line that
-    names birthdays before a colon and goes on after it is a list of its own: "Jarigen deze
-    maand: Nora (3 maart), Tijn (11 maart)". One pass.
+    voor de verjaardagskalender:"), or a short line that starts with such a word and has no
+    colon or full stop ("Verjaardagen september"); its block runs to the next empty line. A
+    line that names birthdays before a colon and goes on after it is a list of its own:
+    "Jarigen deze maand: Nora (3 maart), Tijn (11 maart)". One pass.
     """
     spans: list[int] = []
     inline: list[int] = []
-    pos, open_at = 0, None
+    loose: list[int] = []
+    pos, open_at, is_loose = 0, None, False
     for line in text.splitlines(keepends=True):
         stripped = line.strip()
         if not stripped:
             if open_at is not None:
-                spans += [open_at, pos]
+                (loose if is_loose else spans).extend((open_at, pos))
                 open_at = None
-        elif open_at is None and (
-            (stripped.endswith(":") and BIRTHDAY_LIST.search(stripped))
-            or BIRTHDAY_HEADING.match(stripped)
-        ):
-            open_at = pos + len(line)
+        elif open_at is None and stripped.endswith(":") and BIRTHDAY_LIST.search(stripped):
+            open_at, is_loose = pos + len(line), False
+        elif open_at is None and BIRTHDAY_HEADING.match(stripped):
+            open_at, is_loose = pos + len(line), True
         elif (
             open_at is None
             and 0 < (colon := line.find(":")) <= 60
@@ -839,8 +885,8 @@ def _birthday_lists(text: str) -> tuple[list[int], list[int]]:
             inline += [pos + colon + 1, pos + len(line)]
         pos += len(line)
     if open_at is not None:
-        spans += [open_at, pos]
-    return spans, inline
+        (loose if is_loose else spans).extend((open_at, pos))
+    return spans, inline, loose
 
 
 # "op school", "naar school": the noun, not a prefix of a name.

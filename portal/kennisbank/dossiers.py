@@ -67,6 +67,16 @@ _md = (
 )
 
 
+def _scrolling_table(self, tokens, idx, options, env):
+    # A table wider than a phone scrolls inside its own box; the page never scrolls sideways.
+    html = self.renderToken(tokens, idx, options, env)
+    return f'<div class="scroll">{html}' if tokens[idx].type == "table_open" else f"{html}</div>"
+
+
+_md.add_render_rule("table_open", _scrolling_table)
+_md.add_render_rule("table_close", _scrolling_table)
+
+
 def _link_citations(markdown: str) -> str:
     return _CITATION.sub(
         lambda m: "[" + ", ".join(

@@ -49,7 +49,7 @@ if ("serviceWorker" in navigator && document.body && document.body.dataset.sw) {
    description she is typing) is scrolled up just far enough to show its heading, once per
    warning: she sees it without losing the text she is typing. */
 (function () {
-  var shown = false;
+  var shown = !!document.querySelector("#privacy .privacy-warn");
   document.addEventListener("htmx:afterSettle", function () {
     var warn = document.querySelector("#privacy .privacy-warn");
     if (!warn) { shown = false; return; }
