@@ -167,3 +167,18 @@ def test_spliced_gzip_is_the_page_with_any_token():
         token = "".join(rng.choice("abcdef.-_0123456789") for _ in range(rng.randrange(1, 120)))
         assert gzip.decompress(page.gzipped(token)).decode() == html.replace("TOKEN", token)
         assert page.html(token) == html.replace("TOKEN", token)
+
+
+def test_the_coordinator_stays_where_she_acted_on_the_accounts_page(app, client, auth):
+    # The page is long: a form low on it posts to its own anchor, and its error shows there.
+    auth.login("coordinator")
+    page = client.get("/beheer").get_data(as_text=True)
+    assert 'action="/beheer/scholen#scholen"' in page and 'id="scholen"' in page
+    teacher = user_id(app, "teacher")
+    assert f'id="account-{teacher}"' in page
+    assert f'action="/beheer/accounts/{teacher}/actief#account-{teacher}"' in page
+    response = auth.post("/beheer/scholen", {"name": "", "kind": "regulier"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    section = html[html.index('id="scholen"') :]
+    assert "Geef de school een naam." in section

@@ -7,6 +7,7 @@ import pytest
 from index import model_id_of
 from portal.accounts import users as accounts
 from portal.db import get_db
+from portal.questions import cases as question_data
 from portal.settings import ROOT
 
 from .helpers import scalar, write_jsonl
@@ -164,6 +165,9 @@ def test_demo_create_fills_an_empty_region_only(tmp_path, embedder):
         assert roles == {"teacher", "expert", "parent", "coordinator"}
         count = db.execute("SELECT count(*) FROM questions WHERE status = 'open'").fetchone()[0]
         assert count == open_count
+        # The experts' "Onbeantwoord" has the questions that waited days without an answer.
+        waiting = question_data.escalated_unanswered(db)
+        assert len(waiting) >= 3 and all(q["status"] == "open" for q in waiting)
         indexed = db.execute("SELECT count(*) FROM search_docs WHERE kind = 'case'").fetchone()
         # Every resolved case is indexed: the imported ones and what the demo circle
         # published as a case.

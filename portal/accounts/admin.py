@@ -27,7 +27,9 @@ def _invite_form() -> InviteForm:
     return form
 
 
-def _render(invite_form=None, school_form=None, new_link=None, error=None, status=200):
+def _render(
+    invite_form=None, school_form=None, new_link=None, error=None, status=200, school_error=None
+):
     db = get_db()
     return (
         render_template(
@@ -39,6 +41,7 @@ def _render(invite_form=None, school_form=None, new_link=None, error=None, statu
             school_form=school_form or SchoolForm(formdata=None),
             toggle_form=EmptyForm(),
             new_link=new_link,
+            school_error=school_error,
             stuck_mail=mail.stuck(db),
             DELETE_REASONS=gdpr.DELETE_REASONS,
             error=error,
@@ -80,7 +83,7 @@ def add_school():
     try:
         accounts.create_school(get_db(), form.name.data, form.kind.data)
     except accounts.AccountError as exc:
-        return _render(school_form=form, error=str(exc), status=400)
+        return _render(school_form=form, school_error=str(exc), status=400)
     flash(f"School {form.name.data} toegevoegd.")
     return redirect(url_for("accounts.admin"))
 
