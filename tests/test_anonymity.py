@@ -108,8 +108,6 @@ def test_no_page_or_fragment_names_the_anonymous_asker(app, client, auth):
     assert not _leaks(client.get(f"/vragen/{qid}").get_data(as_text=True))
     bad = auth.post(f"/vragen/{qid}/wie-vroeg", {"reason": "kort"})
     assert bad.status_code == 400 and not _leaks(bad.get_data(as_text=True))
-    # the form reopens at itself, its error in view on a phone
-    assert f'action="/vragen/{qid}/wie-vroeg#wie-vroeg"' in bad.get_data(as_text=True)
     # ... and only after it.
     shown = auth.post(f"/vragen/{qid}/wie-vroeg", {"reason": "Zorgmelding, overleg met de ib'er"})
     assert NAME in shown.get_data(as_text=True)
