@@ -56,8 +56,8 @@ def apply_fix(fields: dict[str, str], key: str, schools=()) -> dict[str, str]:
     for name, value in fields.items():
         value = _lines(value)
         if key == "all":
-            fixed[name] = scrub(value or "", schools)
+            fixed[name] = scrub(value, schools)
             continue
-        findings = [f for f in scan(value or "", schools) if f"{name}:{f.start}:{f.end}" == key]
-        fixed[name] = replace(value or "", findings)
+        findings = [f for f in scan(value, schools) if f"{name}:{f.start}:{f.end}" == key]
+        fixed[name] = replace(value, findings)
     return fixed

@@ -738,7 +738,7 @@ def dates(text: str):
             yield m.start(), m.end(), True
 
 
-def _inside(spans: list[int], pos: int) -> bool:
+def _inside(spans: tuple[int, ...], pos: int) -> bool:
     """Is pos inside one of the [start, end) spans (a flat, sorted list)?"""
     return bisect.bisect_right(spans, pos) % 2 == 1
 
@@ -774,7 +774,7 @@ def _entry_name(text: str, seg: int, start: int) -> tuple[int, int] | None:
 
 def _name_like(word: str) -> bool:
     """Could this word be a child's name in a list: a first name, or no Dutch word?"""
-    from .names import _not_a_word  # names imports this module
+    from .names import _all_first_names, _not_a_word  # names imports this module
 
     low = word.lower()
     if (
@@ -785,7 +785,7 @@ def _name_like(word: str) -> bool:
         or BIRTHDAY_LIST.search(low)
     ):
         return False
-    return low in words.first_names() or low in words.extra_first_names() or _not_a_word(word)
+    return low in _all_first_names() or _not_a_word(word)
 
 
 # The child of a line in a birthday list, before the date: "Jade 12-09", "Roos: 5 mei",
@@ -852,7 +852,8 @@ def birthday_entry_names(text: str, births: list[int]):
             yield who
 
 
-def _birthday_lists(text: str) -> tuple[list[int], list[int], list[int]]:
+@lru_cache(maxsize=4)  # dates() and birthday_entry_names() read the same text's lists
+def _birthday_lists(text: str) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
     """Return [start, end, ...] of the blocks of lines under a heading about birthdays, of
     the one-line lists (the part after the colon), and of the blocks under a heading
     without a colon (where only a child's line counts, see _entry).
@@ -886,7 +887,7 @@ def _birthday_lists(text: str) -> tuple[list[int], list[int], list[int]]:
         pos += len(line)
     if open_at is not None:
         (loose if is_loose else spans).extend((open_at, pos))
-    return spans, inline, loose
+    return tuple(spans), tuple(inline), tuple(loose)
 
 
 # "op school", "naar school": the noun, not a prefix of a name.

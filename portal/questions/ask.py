@@ -2,7 +2,7 @@
 
 import uuid
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 
@@ -14,6 +14,7 @@ from ..notifications import routing
 from ..web.access import COLLEAGUES, allow
 from ..web.audit import audit
 from ..web.forms import EmptyForm
+from ..web.guard import fix_fields
 from . import bp, cases, drafts
 from .forms import AskForm
 from .suggest import Suggestions, suggest
@@ -60,8 +61,7 @@ def ask():
         fix = request.form.get("privacy_fix")
         if fix and not request.htmx:
             whole = {"title": form.title.data, "body": form.body.data}
-            g.privacy_fixed = privacy.fixed_by(whole, fix, schools)
-            fixed = privacy.apply_fix(whole, fix, schools)
+            fixed = fix_fields(whole, fix, schools)
             form.title.data, form.body.data = fixed["title"], fixed["body"]
             drafts.save(db, current_user.id, "ask", form.data)
         action = request.form.get("action")

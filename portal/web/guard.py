@@ -35,8 +35,7 @@ def privacy_step(
     fix = request.form.get("privacy_fix")
     if fix:
         whole = {n: getattr(form, n).data or "" for n in names}
-        g.privacy_fixed = privacy.fixed_by(whole, fix, schools)
-        for name, value in privacy.apply_fix(whole, fix, schools).items():
+        for name, value in fix_fields(whole, fix, schools).items():
             getattr(form, name).data = value
         return FIXED, privacy.check_fields(texts(), schools)
     if validate and not form.validate_on_submit():
@@ -45,6 +44,13 @@ def privacy_step(
     if findings and not (anyway and request.form.get("action") == "post_anyway"):
         return WARN, findings
     return None, findings
+
+
+def fix_fields(fields: dict[str, str], fix: str, schools) -> dict[str, str]:
+    """Apply a one-click fix and keep what it replaced for the panel to confirm
+    (g.privacy_fixed, read by _privacy.html)."""
+    g.privacy_fixed = privacy.fixed_by(fields, fix, schools)
+    return privacy.apply_fix(fields, fix, schools)
 
 
 def posted_fix_action() -> str | None:
