@@ -103,17 +103,19 @@ def _detect(text: str, schools) -> list[Finding]:
     for start, end in addresses:
         add("address", start, end)
     marked = [f.start for f in found if f.kind in ("email", "phone", "bsn")]
-    births: list[int] = []
+    births: list[tuple[int, int]] = []
     for start, end, birth in patterns.dates(text):
         marked.append(start)
         if birth:
             add("birthdate", start, end)
-            births.append(start)
+            births.append((start, end))
     # A birthday list's child, even one whose name is also a word ("Jade 12-09").
     for start, end in patterns.birthday_entry_names(text, births):
         add("name", start, end)
     named = list(patterns.schools(text)) + patterns.region_schools(text, schools)
+    named += patterns.signed_schools(text)
     named += patterns.schools_next(text, [end for _, end in named])
+    named += patterns.school_acronyms(text, named)
     for start, end in named:
         add("school", start, end)
     # A school named once in full is the same school where its name comes again alone:

@@ -67,10 +67,11 @@ CHAT_SPEAKER = re.compile(
     r"[ \t]{0,2}(?:[-–][ \t]{0,2})?(?=[^\W\d_][\w'’-]{0,30}:)"
 )
 # The speaker before the time: "Joke 15:02: de nieuwe leerling ...".
-# Also with a surname, and a time that ends the line (the message below): "Frank 13:41".
+# Also with a surname, and a time that ends the line (the message below): "Frank 13:41",
+# and the time in brackets: "Tarek Alshami (08:20): Is er morgen gym?".
 CHAT_SPEAKER_FIRST = re.compile(
     r"(?m)^[ \t]*(?=[^\W\d_][\w'’-]{0,30}(?:[ \t][^\W\d_][\w'’-]{0,30})?[ \t]{1,2}"
-    r"\[?\d{1,2}[:.]\d{2}\]?(?::|[ \t]*\r?$))"
+    r"(?:\[\d{1,2}[:.]\d{2}\]|\(\d{1,2}[:.]\d{2}\)|\d{1,2}[:.]\d{2})(?::|[ \t]*\r?$))"
 )
 # A line of a chat or a transcript without times: "Wendell: Quincy heeft hem".
 SPEAKER_LINE = re.compile(r"(?m)^[ \t]*(?=[A-Z][a-z]{1,15}:[ \t])")
@@ -123,13 +124,14 @@ FORM_LABEL = re.compile(
     r"(?:[ \t](?:van[ \t](?:het|de)[ \t])?[a-z0-9]{1,12}){0,2}"
     r"|contactpersoon(?:[ \t][a-z]{2,12})?|leerling|kind|moeder|vader|verzorger|ouder|ouders"
     r"|voogd|broer|zus|mentor|leerkracht|ouder/verzorger(?:[ \t]\d)?|verzorger[ \t]\d|betreft"
-    r"|groepsleerkracht|ib'?er|ib-er|intern[ \t]begeleider|huisarts|contact|aanvrager)"
+    r"|groepsleerkracht|ib'?er|ib-er|intern[ \t]begeleider|huisarts|contact|aanvrager"
+    r"|aanwezig|afwezig|afgemeld)"  # the minutes of a meeting: "Aanwezig: Artem, ..."
     r"[ \t]{0,3}:[ \t]{0,3}(?=[A-Z])"
 )
 # The labels whose value is a name whatever the word: "Roepnaam: Bao", "Voornaam: Mo".
 NAME_FIELD = re.compile(
     r"(?im)^[ \t*•-]{0,4}(?:roep|voor|achter)?naam(?:[ \t](?:leerling|kind|ouder|moeder|vader))?"
-    r"[ \t]{0,3}:[ \t]{0,3}(?=[A-Z])"
+    r"[ \t]{0,3}(?::|[ \t]-)[ \t]{0,3}(?=[A-Z])"  # "Naam leerling - Jiayi Zhou" too
 )
 # Words after which "van" + a word is the person it is about: "moeder van Dmytro", "het BSN
 # van Maksym", "de postcode van Kimani".
@@ -165,6 +167,16 @@ PERSON_NOUN_BEFORE = re.compile(
 )
 # A text's last line or sentence that is only a first name and perhaps a surname: the
 # writer's name ("... Dank je! Aukje", "... in India. Priyanka Reddy").
+# A lower-case writer's sign-off on one line at the end: "mvg merel".
+LOWER_SIGN_OFF = re.compile(
+    r"(?m)^[ \t]*(?:mvg|groetjes|groeten|groet|gr|liefs|dank)[ \t]*,?[ \t]{1,3}"
+    r"(?=[a-z]{3,20}[ \t]*\Z)"
+)
+# A known first name spoken to at the start of a text or a line: "Mark, je moet het rapport
+# van Lieke nog even ..." (not "Dus, je").
+VOCATIVE_AFTER = re.compile(
+    r",[ \t](?:je|jij|jullie|kun|kan|kunnen|wil|wilt|zou|heb|ben|mag|moet|weet|denk)\b"
+)
 END_SIGNATURE = re.compile(
     r"(?:[.!?][ \t]{1,3}|\n[ \t]*)(?=[A-Z])[\w'’-]{2,30}(?:[ \t][A-Z][\w'’-]{1,30})?[ \t]*\Z"
 )
@@ -353,12 +365,13 @@ def find_names(text: str, add, numbers: list[int] | None = None) -> None:
     lows = [_particle(t) for t in tokens]
     ends: set[int] = set()  # indexes of tokens that end a name
     found: list[tuple[int, int]] = []  # token indexes (first, last) of each name
-    form_starts = {m.end() for m in FORM_LABEL.finditer(text)}
     name_fields = {m.end() for m in NAME_FIELD.finditer(text)}
+    form_starts = {m.end() for m in FORM_LABEL.finditer(text)} | name_fields
     about = words.family_words() | ABOUT_PERSON
     pets: set[str] = set()  # names this text gave to a toy or an animal
     listed: set[int] = set()  # tokens on a list of pets' names ("heten Henny, Gerda en Truus")
     signed = {m.end() for m in SIGN_OFF.finditer(text)}
+    lower_signed = {m.end() for m in LOWER_SIGN_OFF.finditer(text, max(0, len(text) - 60))}
     if (m := END_SIGNATURE.search(text, max(0, len(text) - 80))) and m.start() > 0:
         signed.add(m.end() - len(m.group().lstrip(".!?\n \t")))
     # A writer who types no capital at all ("ik heb net met oksana gebeld"): the names in
@@ -608,6 +621,12 @@ def find_names(text: str, add, numbers: list[int] | None = None) -> None:
                 or (capital and (of_person(i) or tok.start() in form_starts))
                 or _pair_then_plural_verb(text, tokens, lows, i)
                 or (capital and low not in tricky and (list_entry(tok) or tok.start() in signed))
+                or (not capital and tok.start() in lower_signed)
+                or (
+                    capital
+                    and VOCATIVE_AFTER.match(text, tok.end()) is not None
+                    and not text[line_start_of(tok.start()) : tok.start()].strip()
+                )
                 or (capital and role_after_surname(i))
                 or (capital and apposition(tok))
                 or (not capital and lower_named(i, low))
@@ -718,6 +737,8 @@ def find_names(text: str, add, numbers: list[int] | None = None) -> None:
         i = end + 1
     _list_mates(text, tokens, lows, named, add, line_starts)
     _again(text, tokens, lows, found, add)
+    # Last: a name the words found already keeps its span ("Kindkaart Hidde Bharos⏎06-...").
+    _names_by_layout(text, add, masked | named, found_numbers)
 
 
 # Who is a parent or another adult of the family: "zijn moeder Mandy", "Mandy (moeder
@@ -786,17 +807,40 @@ def _list_mates(text, tokens, lows, named: set[int], add, line_starts: list[int]
     """
     runs: list[list[int]] = []
     run: list[int] = []
+    last = -2  # the token that ends the run's last item ("Koster" of "Sanne Koster")
     line_run: list[int] = []
     line_runs: list[list[int]] = []
     last_line_end = -2
+    not_names, tricky = words.not_names(), words.name_words()
+    titles = ADULT_TITLES | ABBREVIATED_TITLES
     for k, tok in enumerate(tokens):
-        if not tok.group()[:1].isupper():
+        upper = tok.group()[:1].isupper()
+        gap = text[tokens[k - 1].end() : tok.start()] if k else ""
+        # A lower-case item that can only be a name: "Groep 2: olena, Amber, Lieke". Most
+        # words are in no list: look at the commas first, the word lists only then.
+        if not upper and not (
+            (
+                (run and last == k - 1 and gap in (", ", ","))
+                or text[tok.end() : tok.end() + 1] == ","
+            )
+            and _lower_list_name(tok.group(), lows[k], not_names, tricky)
+        ):
             continue
-        # A comma list: joined to the capitalised item before by ", " or " en ".
+        if run and upper and last == k - 1 and _item_goes_on(tokens[k - 1].group(), gap):
+            last = k  # "Sanne Koster", "M. Kurt": the same item
+            continue
+        # A comma list: joined to the item before by ", " or " en ", also with a title
+        # before the name ("Artem, meneer Tekle, dhr. Dijkstra").
+        titled = upper and k > 1 and lows[k - 1] in titles and gap in (" ", ". ")
+        joined_at = k - 2 if titled else k - 1
         if run and (
-            (run[-1] == k - 1 and text[tokens[k - 1].end() : tok.start()] in (", ", ","))
+            (
+                last == joined_at
+                and text[tokens[joined_at].end() : tokens[joined_at + 1].start()] in (", ", ",")
+            )
             or (
-                run[-1] == k - 2
+                not titled
+                and last == k - 2
                 and lows[k - 1] == "en"
                 and text[tokens[k - 2].end() : tok.start()] == " en "
             )
@@ -806,6 +850,9 @@ def _list_mates(text, tokens, lows, named: set[int], add, line_starts: list[int]
             if len(run) >= MIN_LIST:
                 runs.append(run)
             run = [k]
+        last = k
+        if not upper:
+            continue
         # A line list: the word is alone on its line but for a number, bullet or tail.
         line_start = line_starts[bisect.bisect_right(line_starts, tok.start()) - 1]
         if (
@@ -823,7 +870,6 @@ def _list_mates(text, tokens, lows, named: set[int], add, line_starts: list[int]
     for rest, into in ((run, runs), (line_run, line_runs)):
         if len(rest) >= MIN_LIST:
             into.append(rest)
-    not_names = words.not_names()
     for items in runs + line_runs:
         found = sum(tokens[k].start() in named for k in items)
         if found < 2 or 3 * found < len(items):
@@ -843,6 +889,7 @@ def _list_mates(text, tokens, lows, named: set[int], add, line_starts: list[int]
                     or _not_a_word(word)  # "Mees", "Dani"
                     or (
                         mostly
+                        and word[:1].isupper()
                         and len(word) > 2
                         and lows[k] not in words.sentence_words()
                         and not sentence_start(text, tokens[k].start())
@@ -850,6 +897,24 @@ def _list_mates(text, tokens, lows, named: set[int], add, line_starts: list[int]
                 )
             ):
                 add("name", tokens[k].start(), tokens[k].end())
+
+
+def _lower_list_name(word: str, low: str, not_names, tricky) -> bool:
+    """Can this lower-case word be an item of a list of names: a first name that is no
+    word, or no Dutch word at all ("olena", "robel")?"""
+    if len(word) < 3 or low in not_names or not word.isalpha() or low in ABBREVIATED_TITLES:
+        return False  # "dhr. Dijkstra": the title
+    return (low in _all_first_names() and low not in tricky and _not_a_word(word)) or (
+        _not_a_word(word) and low not in words.sentence_words()
+    )
+
+
+def _item_goes_on(previous: str, gap: str) -> bool:
+    """Does a capitalised word after ``previous`` (the end of a list's item) belong to the
+    same item: a surname after one space, or after an initial ("M. Kurt")?"""
+    if previous[:1].isupper() and gap == " ":
+        return True
+    return len(previous) == 1 and previous.isupper() and gap == ". "
 
 
 def _again(text, tokens, lows, found, add) -> None:
@@ -1108,6 +1173,59 @@ def _entry_names(text: str, add, masked, lines: set[int]) -> None:
         if any((low in known and low not in tricky) or _not_a_word(w) for w, low in pairs):
             for g in parts:
                 add("name", m.start(g), m.end(g))
+
+
+_LAYOUT_NAME = (
+    r"([A-Z][\w'’-]{1,30}(?:[ ](?:(?:van|de|der|den|el|al)[ ]){0,3}[A-Z][\w'’-]{1,30}){0,2})"
+)
+# A line of a schedule: "13:00 Zihan", "18:00 - Wu Yuxin (met tolk)".
+SCHEDULE_LINE = re.compile(
+    r"(?m)^[ \t]{0,4}\d{1,2}[:.]\d{2}(?:[ \t]?uur)?[ \t]{1,3}(?:[-–—][ \t]{1,3})?"
+    + _LAYOUT_NAME
+    + r"[ \t]{0,3}(?:\([^)\n]{0,30}\))?[ \t]*\r?$"
+)
+PROPER_WORD = re.compile(r"[A-Z][^\W\d_A-Z]{1,30}(?:['’-][A-Z]?[^\W\d_A-Z]{1,30}){0,3}")
+TIME_LINE = re.compile(r"(?m)^[ \t]{0,4}\d{1,2}[:.]\d{2}\b")
+# A name right before its phone number: "Auto 1: Maksym (+31 6 ...)", "2. Wei, tel 06-...".
+BEFORE_PHONE = re.compile(
+    _LAYOUT_NAME + r"(?=[ \t]?\([ \t]?[+0]|,[ \t]?(?:tel|telefoon|mob|mobiel)\.?:?[ \t]?[+0])"
+)
+# A line that is only a name, above a line that starts with a number: a signature.
+NAME_LINE = re.compile(r"(?m)^[ \t]{0,4}" + _LAYOUT_NAME + r"[ \t]*\r?\n[ \t]{0,4}(?=[+0(\w])")
+
+
+def _names_by_layout(text: str, add, masked, numbers: list[int]) -> None:
+    """Names that the layout shows: a schedule's lines ("13:00 Zihan"), a name before its
+    phone number ("Maksym (+31 6 ...)") and a signature's name above its phone number
+    ("Olena Tkachenko⏎+31 6 ..."), when one of the name's words is a known first name or no
+    Dutch word and none is a word that is never a name."""
+    known, tricky, not_names = words.first_names(), words.name_words(), words.not_names()
+    sentence = words.sentence_words()
+
+    def name_like(group: str) -> bool:
+        capitals = [w for w in group.split() if w[:1].isupper()]
+        if not all(PROPER_WORD.fullmatch(w) for w in capitals):
+            return False  # "15:20 PBS-teamafspraken" is an agenda's item
+        lows = [w.lower() for w in capitals]
+        if any(low in not_names or low in sentence for low in lows):
+            return False
+        return any((low in known and low not in tricky) or _not_a_word(low) for low in lows)
+
+    spans = []
+    if len(TIME_LINE.findall(text, 0, 20000)) >= 2:  # a schedule has more than one line
+        spans += [m.span(1) for m in SCHEDULE_LINE.finditer(text)]
+    if numbers:
+        starts = sorted(numbers)
+
+        def number_within(pos, limit):
+            k = bisect.bisect_left(starts, pos)
+            return k < len(starts) and starts[k] - pos <= limit
+
+        spans += [m.span(1) for m in BEFORE_PHONE.finditer(text) if number_within(m.end(), 14)]
+        spans += [m.span(1) for m in NAME_LINE.finditer(text) if number_within(m.end(), 6)]
+    for start, end in spans:
+        if not any(p in masked for p in range(start, end)) and name_like(text[start:end]):
+            add("name", start, end)
 
 
 def _numbers(text: str) -> list[int]:

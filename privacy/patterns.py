@@ -20,7 +20,10 @@ LETTER = r"[^\W\d_]"
 WORD = re.compile(LETTER + r"(?:" + LETTER + r"|['’-])*")
 # A local part of at most 64 characters (RFC 5321), labels of at most 63.
 EMAIL = re.compile(
-    r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}\b(?![.\w-]{0,64}@)", re.ASCII
+    # "naam(at)school.nl", "naam [at] school.nl": written so that robots miss it
+    r"(?<![\w.+-])[\w.+-]{1,64}(?:@|[ ]?[(\[]at[)\]][ ]?)[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}\b"
+    r"(?![.\w-]{0,64}(?:@|[(\[]at[)\]]))",
+    re.ASCII,
 )
 PHONE = re.compile(
     # Not a date with the year right after it ("08-06-2012\t12" in a table); spaces and
@@ -78,7 +81,7 @@ _STREET_TAIL = re.compile(
     + _SPACE
     + r"{1,3}in)?"
     + _SPACE
-    + r"{1,3}[1-9]\d{3}"
+    + r"{1,3}\(?[1-9]\d{3}"  # "Laan van Nieuw Oost-Indië 118 (2593BR)"
     + _SPACE
     + r"?(?P<letters>[A-Za-z]{2})\b"
 )
@@ -164,10 +167,14 @@ INLINE_BIRTHDAYS = re.compile(
 )
 INLINE_BIRTHDAY_BEFORE = re.compile(r"(?:\(|[A-Z][\w'’-]{1,30}[ \t]?[:–-][ \t]?)$")
 # A heading without a colon, on a short line of its own: "Verjaardagen september", "jarig in
-# oktober (gr 6)", "Verjaardagskalender groep 2".
-BIRTHDAY_HEADING = re.compile(r"(?i)(?:verjaardag|jarig|geboortedat|geboortedag)[^.!?:]{0,40}$")
+# oktober (gr 6)", "Verjaardagskalender groep 2", "🎂 Verjaardagen", "Wie is er jarig?".
+BIRTHDAY_HEADING = re.compile(
+    r"(?i)[^\w\s]{0,4}[ \t]{0,2}(?:(?:verjaardag|jarig|geboortedat|geboortedag)[^.!?:]{0,40}"
+    r"|wie[ \t](?:is|zijn)[ \t]er[^.!?:\n]{0,30}[ \t]jarig[ \t]?\?)$"
+)
 # In a list of birthdays a day and a month in figures are a birthday too: "Jade 12-09".
 NUMERIC_DAY_MONTH = re.compile(r"(?<![\w/.,-])(\d{1,2})[-/](\d{1,2})(?![\w/-]|[.,]\d|[ \t]?uur\b)")
+JARIG_AFTER = re.compile(r"\)?[ \t]{1,2}jarig\b", re.I)
 _GROUP_BEFORE = re.compile(r"(?i)\b(?:groep|gr|klas)\.?[ \t]{0,2}$")
 # A line of a form that is about a birth date: "Geboortedatum vader: 1985-02-17",
 # "Geboortedatum moeder (voor de GGD): 6 okt. 1988".
@@ -228,10 +235,11 @@ SCHOOL_CONTEXT = re.compile(
 # word "school" at the end of a word, then by walking back over at most three words.
 SCHOOL_END = re.compile(r"(?<=[^\W\d_])school(?![\w'’-])")
 
-# A form's line for a school: "Vorige school: EBS De Kleine Reus (Barendrecht)".
+# A form's line for a school: "Vorige school: EBS De Kleine Reus (Barendrecht)", "Vorige
+# school - Het Octaaf".
 FORM_SCHOOL = re.compile(
     r"(?im)(?:^|\|)[ \t*•-]{0,4}(?:(?:vorige|nieuwe|huidige|oude|eigen|andere|gewenste"
-    r"|toekomstige|beoogde|ontvangende|verwijzende)[ \t])?school[ \t]{0,3}:"
+    r"|toekomstige|beoogde|ontvangende|verwijzende)[ \t])?school[ \t]{0,3}(?::|[ \t]-)"
     r"[ \t]{0,3}([A-Za-z'’][\w'’.-]{0,40}(?:[ \t][\w'’.-]{1,40}){0,4})"
 )
 # "Onze school, De Vlinderboom, verhuist", "een meisje van een andere school, De
@@ -430,7 +438,7 @@ NOT_SCHOOLS = frozenset(
      "klokhuis", "facebookgroep", "kinderopvang", "gemeente", "wijkteam", "jeugdzorg",
      "ruijter", "gorgels", "havo", "vwo", "mavo", "vmbo", "mbo", "hbo", "pabo", "gymnasium",
      "lyceum", "atheneum", "universiteit", "middelbare", "brugklas", "studiedag", "studiedagen",
-     "teamdag", "kinderboerderij", "vreedzame"}
+     "teamdag", "kinderboerderij", "vreedzame", "achterhuis"}
 )  # fmt: skip
 
 
@@ -443,6 +451,8 @@ def _dutch_word(low: str) -> bool:
 # A cell of a pasted table: "| 6237 kw |", "|3094 bm|", a tab or a semicolon around it.
 _CELL_BEFORE = re.compile(r"[|\t;][ \t]{0,3}$")
 _CELL_AFTER = re.compile(r"[ \t]{0,3}(?:[|\t;]|\r?$)", re.M)
+_COMMA_CELL_BEFORE = re.compile(r",[ \t]{0,3}$")
+_COMMA_CELL_AFTER = re.compile(r"[ \t]{0,3}(?:,|\r?$)", re.M)
 _ADDRESS_GAP = re.compile(r",?[ \t]{1,3}$")
 
 
@@ -489,7 +499,14 @@ def _lower_postcode(
         return after_address or (label and town) or (cell and postcode_named)
     if label or after_address:
         return True  # a form's line: "postcode: 3082 tr", "Postcode/woonplaats: 9203 kl"
-    return cell or town  # a table's postcode column, or "9403 kh Assen"
+    # A table's postcode column, also of a list with commas under a header that names
+    # the postcode ("Naam, Leeftijd, Postcode⏎Femke van Dijk, 5, 1612 lm"); or "9403 kh Assen".
+    comma_cell = (
+        postcode_named
+        and _COMMA_CELL_BEFORE.search(text, max(0, m.start() - 4), m.start()) is not None
+        and _COMMA_CELL_AFTER.match(text, m.end()) is not None
+    )
+    return cell or town or comma_cell
 
 
 @lru_cache(maxsize=64)
@@ -506,6 +523,41 @@ def _again_pattern(names: tuple[str, ...]) -> re.Pattern | None:
         return None
     alternatives = "|".join(re.escape(v) for v in sorted(variants, key=len, reverse=True))
     return re.compile(r"(?<![\w'’-])(?:" + alternatives + r")(?![\w'’-])")
+
+
+# A sign-off with the writer's school in brackets, at the text's end: "Mila (de Boomgaard)".
+SIGNED_SCHOOL = re.compile(
+    r"(?m)^[ \t]{0,4}[A-Z][\w'’-]{1,30}(?:[ ][A-Z][\w'’-]{1,30})?[ \t]{1,2}"
+    r"\(((?:[Dd]e|[Hh]et|'t)[ ]([A-Z][\w'’-]{2,30})(?:[ ][A-Z][\w'’-]{2,30})?)\)[ \t]*\s*\Z"
+)
+# A school's short name next to its full name: "De JFS (Johan Frisoschool)", "(JFS)".
+ACRONYM_BEFORE = re.compile(r"(?<![\w.])([A-Z]{2,5})[ \t]{1,2}\($")
+ACRONYM_AFTER = re.compile(r"\)?[ \t]{1,2}\(([A-Z]{2,5})\)")
+
+
+def signed_schools(text: str) -> list[tuple[int, int]]:
+    """The school in brackets after the writer's name that ends the text."""
+    m = SIGNED_SCHOOL.search(text, max(0, len(text) - 120))
+    if not m or m.group(2).lower() in words.not_names() or m.group(2).lower() in NOT_SCHOOLS:
+        return []
+    return [m.span(1)]
+
+
+def school_acronyms(text: str, named) -> list[tuple[int, int]]:
+    """The short name written right before or after a school found: "JFS (Johan Frisoschool)"."""
+    out = []
+    for start, end in named:
+        before = ACRONYM_BEFORE.search(text, max(0, start - 10), start)
+        after = ACRONYM_AFTER.match(text, end)
+        for m in (before, after):
+            if m and not _acronym_of_other(m.group(1)):
+                out.append(m.span(1))
+    return out
+
+
+def _acronym_of_other(acronym: str) -> bool:
+    # A school's prefix or a body the guard leaves: "OBS (De Linde)", "(GGD)".
+    return acronym.lower() in SCHOOL_PREFIXES or acronym.lower() in words.not_names()
 
 
 def schools_next(text: str, ends) -> list[tuple[int, int]]:
@@ -608,6 +660,11 @@ def _capital_tail(text: str, at: int) -> bool:
     return tail is not None and tail.group("letters").isupper()
 
 
+# The words of a street's name before a particle: "Laan van Nieuw (Oost-Indië 118)".
+_STREET_LEAD = re.compile(
+    r"[A-Z][\w'’-]{1,30}[ ](?:(?:van|de|der|den|het|'t|aan|op|in)[ ]){1,2}"
+    r"(?:[A-Z][\w'’-]{1,30}[ ]){0,2}$"
+)
 _BARE_STREET_BEFORE = re.compile(r"\b(?:aan|op)[ \t](?:de|het)[ \t]$")
 _COUNT_AFTER = re.compile(
     r"[ \t](?:uur|minuten|minuutjes|keer|kinderen|leerlingen|dagen|weken|jaar|meter|rondjes)\b"
@@ -644,7 +701,10 @@ def addresses(text: str):
             yield start, m.end()
         elif other and (context or _capital_tail(text, m.end())):
             # "Akkerwinde 23, 9202RN" or "woont op Akkerwinde 23": no street ending needed.
-            yield m.start(), m.end()
+            # The words before belong to it: "Laan van Nieuw Oost-Indië 118 (2593BR)".
+            lead = _STREET_LEAD.search(text, max(0, m.start() - 60), m.start())
+            start = _strip_sentence_words(text, lead.start(), m.end()) if lead else m.start()
+            yield start, m.end()
 
 
 def _birth_line(text: str, start: int) -> bool:
@@ -732,8 +792,13 @@ def dates(text: str):
         # In figures, a date is a birthday only on a child's line of the list: "Jade 12-09",
         # not "we zingen 2-3 liedjes" or "bladzijde 4/5".
         listed = _inside(blocks, m.start()) or _inside(loose, m.start())
-        if (listed or _inside(inline, m.start())) and _entry(
-            text, m.start(), m.end(), inline=not listed
+        if (
+            (listed or _inside(inline, m.start()))
+            and _entry(text, m.start(), m.end(), inline=not listed)
+        ) or (
+            # "Rachid is vandaag (19/10) jarig", "jarig op 3-11"
+            JARIG_AFTER.match(text, m.end())
+            or BIRTH_CONTEXT.search(text, max(0, m.start() - 30), m.start())
         ):
             yield m.start(), m.end(), True
 
@@ -743,8 +808,12 @@ def _inside(spans: tuple[int, ...], pos: int) -> bool:
     return bisect.bisect_right(spans, pos) % 2 == 1
 
 
-# After a date that opens a line of a list, the child's name: "13 oktober – Joep wordt 7".
-_NAME_AFTER_DATE = re.compile(r"[ \t]{0,3}[:–—-]?[ \t]{1,3}((?-i:[A-Z])[\w'’-]{1,30})")
+# After a date that opens a line of a list, the child's name: "13 oktober – Joep wordt 7",
+# "* 5 jun. Omar Al-Hassan wordt 12", "11 jul: Roos de Vries".
+_NAME_AFTER_DATE = re.compile(
+    r"[ \t]{0,3}[:–—-]?[ \t]{1,3}((?-i:[A-Z])[\w'’-]{1,30})"
+    r"((?:[ ](?:(?:van|de|der|den)[ ]){0,2}(?-i:[A-Z])[\w'’-]{1,30}){0,2})"
+)
 
 
 def _entry(text: str, start: int, end: int, inline: bool = False) -> bool:
@@ -752,10 +821,15 @@ def _entry(text: str, start: int, end: int, inline: bool = False) -> bool:
     ("Jade 12-09", "Roos: 5 mei") or right after it ("13 oktober – Joep")? In a one-line
     list (``inline``) the entry starts after the last comma or colon."""
     seg = _entry_start(text, start, inline)
-    if not text[seg:start].strip():
+    if _opens_line(text, seg, start):
         m = _NAME_AFTER_DATE.match(text, end)
         return m is not None and _name_like(m.group(1))
     return _entry_name(text, seg, start) is not None
+
+
+def _opens_line(text: str, seg: int, start: int) -> bool:
+    """Does the date at start open its line (after a bullet at most: "* 15 februari Robel")?"""
+    return not text[seg:start].strip(" \t-*•·")
 
 
 def _entry_start(text: str, start: int, inline: bool) -> int:
@@ -792,7 +866,7 @@ def _name_like(word: str) -> bool:
 # "- Tim van Dijk – 3 mei".
 _BIRTHDAY_ENTRY = re.compile(
     r"[ \t]{0,4}(?:[-*•·][ \t]{0,3})?((?-i:[A-Z])[\w'’-]{1,30}(?:[ ](?:(?:van|de|der|den)[ ]){0,2}"
-    r"(?-i:[A-Z])[\w'’-]{1,30})?)[ \t]{0,2}[:–—-]?[ \t]{0,3}$"
+    r"(?-i:[A-Z])[\w'’-]{1,30})?)[ \t]{0,2}(?:[:–—(-]|[–—-][ \t]?\()?[ \t]{0,3}$"
 )
 
 
@@ -836,13 +910,14 @@ _NO_ENTRY = frozenset(
 )
 
 
-def birthday_entry_names(text: str, births: list[int]):
-    """Yield (start, end) of the name that opens the line of each birthday in a list of
-    birthdays (``births``: where each birth date starts, in text order)."""
+def birthday_entry_names(text: str, births: list[tuple[int, int]]):
+    """Yield (start, end) of the child's name on the line of each birthday in a list of
+    birthdays: before the date, or after it where the date opens the line (``births``: each
+    birth date's start and end, in text order)."""
     if not births:
         return
     blocks, inline, loose = _birthday_lists(text)
-    for date_start in births:
+    for date_start, date_end in births:
         in_block = _inside(blocks, date_start) or _inside(loose, date_start)
         if not in_block and not _inside(inline, date_start):
             continue
@@ -850,6 +925,12 @@ def birthday_entry_names(text: str, births: list[int]):
         seg = _entry_start(text, date_start, inline=not in_block)
         if who := _entry_name(text, seg, date_start):
             yield who
+        elif (
+            _opens_line(text, seg, date_start)
+            and (m := _NAME_AFTER_DATE.match(text, date_end))
+            and _name_like(m.group(1))
+        ):
+            yield m.start(1), m.end(2) if m.group(2) else m.end(1)
 
 
 @lru_cache(maxsize=4)  # dates() and birthday_entry_names() read the same text's lists
@@ -944,7 +1025,18 @@ def schools(text: str):
         answer = value.lower().split()[0] if value.split() else ""
         if answer in NON_ANSWERS:
             continue  # "Vorige school: Onbekend"
-        if value and value.lower() not in words.school_words() and value[:1].isupper():
+        # In lower case only after an article or a school's prefix: "de Klimop", "kbs sint
+        # jozef" (not "Vorige school: geen" or "basisschool in Kyiv").
+        parts = value.lower().split()
+        lower_ok = len(parts) > 1 and (
+            answer in ("de", "het", "'t")
+            or (answer.rstrip(".") in SCHOOL_PREFIXES and parts[1] not in words.sentence_words())
+        )
+        if (
+            value
+            and value.lower() not in words.school_words()
+            and (value[:1].isupper() or lower_ok)
+        ):
             yield m.start(1), m.start(1) + len(value)
     for m in SCHOOL_AFTER.finditer(text):
         before = words_before(text, m.start(), limit=1, capital=False)

@@ -522,9 +522,9 @@ LABELLED_SCHOOLS = [
 # December 2026 after round six's last change, measured once right after and tuned on since.
 # heldout-14 (494 texts) was committed unread on 4 December 2026 at the end of round six,
 # measured once at the start of round seven (the same day) and tuned on since. heldout-15
-# (480 texts) was committed unread on 4 December 2026 in round seven, for the next round to
-# measure once before it tunes anything.
-FROZEN: set[str] = {"heldout-15"}
+# (480 texts) was committed unread on 4 December 2026 in round seven, measured once at the
+# start of round eight (5 December 2026) and tuned on since.
+FROZEN: set[str] = set()
 
 
 def labelled_sets(frozen=False):
@@ -1114,3 +1114,81 @@ def test_a_person_after_a_singular_pets_name_is_still_a_name():
 def test_birthdays_numbers_schools_and_initials_of_round_five(text, kind, found):
     got = [f.text for f in privacy.scan(text) if f.kind == kind]
     assert got == found, got
+
+
+@pytest.mark.parametrize(
+    "text, kind, found",
+    [
+        # heldout-15, after its one measurement (round eight): birthday lists
+        ("🎂 Verjaardagen\n14 okt: Sami Bakker\n9 feb.: Lotte", "birthdate", ["14 okt", "9 feb."]),
+        ("🎂 Verjaardagen\n14 okt: Sami Bakker\n9 feb.: Lotte", "name", ["Sami Bakker", "Lotte"]),
+        ("Wie is er jarig?\n* 3 maart Dunya Aziz wordt 7\n* 4-9 Teun wordt 8", "birthdate",
+         ["3 maart", "4-9"]),
+        ("Wie is er jarig?\n* 3 maart Dunya Aziz wordt 7\n* 4-9 Teun wordt 8", "name",
+         ["Dunya Aziz", "Teun"]),
+        ("Verjaardagskalender\n- Nora (2-7)\n- Bilal Amrani (30 oktober)", "birthdate",
+         ["2-7", "30 oktober"]),
+        ("Yes! Fenna is vandaag (8/3) jarig en wordt negen.", "birthdate", ["8/3"]),
+        # names that the layout shows
+        ("Oudergesprekken\n15:00 - Haoran (met tolk)\n15:15 Ivanka Petrenko", "name",
+         ["Haoran", "Ivanka Petrenko"]),
+        ("Meester Erik (07:55): Wie neemt de fruitbakken mee?\nOmid Rahimi (07:58): Ik",
+         "name", ["Erik", "Omid Rahimi"]),
+        ("Vervoer naar de boerderij\nAuto 1: Bohdan (+31 6 12987654) met Roos en Ties", "name",
+         ["Bohdan", "Roos", "Ties"]),
+        ("Hartelijk dank voor het gesprek.\nTaras Melnyk\n06-55102938", "name",
+         ["Taras Melnyk"]),
+        ("Aanmelding\nNaam leerling - Qiyu Lin\nGroep - 3", "name", ["Qiyu Lin"]),
+        ("Aanwezig: Temesgen, juf Anouk, mevr. De Groot, Sevda\nAfwezig: Haoyu Chen", "name",
+         ["Temesgen", "Anouk", "De Groot", "Sevda", "Haoyu Chen"]),
+        ("Tafelgroepjes\nTafel 1: Mats, Lieke Jansen, Jinhua, K. Aydin", "name",
+         ["Mats", "Lieke Jansen", "Jinhua", "K. Aydin"]),
+        ("Tafel 2: Noud, Saar, rahwa, Wessel", "name", ["Noud", "Saar", "rahwa", "Wessel"]),
+        ("Koen, je moet de toets van Esra nog even nakijken.", "name", ["Koen", "Esra"]),
+        ("wie heeft een tip voor een stil meisje in groep 3?\n\ngroetjes sanne", "name",
+         ["sanne"]),
+        # schools
+        ("Roepnaam: Kees\nVorige school - Het Baken\nGroep - 5", "school", ["Het Baken"]),
+        ("Vorige school: de Wilgenhoek\nBSN: onbekend", "school", ["de Wilgenhoek"]),
+        ("Vorige school - obs de hoeksteen\nHuisarts: dr. Smit", "school", ["obs de hoeksteen"]),
+        ("Hoe gaan jullie om met een kind dat niet wil gymmen?\n\nFemke (de Zevensprong)",
+         "school", ["de Zevensprong"]),
+        ("Op de MHS (Mauritshoekschool) is een plusklas.", "school",
+         ["MHS", "Mauritshoekschool"]),
+        # numbers and addresses
+        ("Stuur het verslag naar r.devries(at)hotmail.com, graag.", "email",
+         ["r.devries(at)hotmail.com"]),
+        ("Ze verhuizen naar Laan van Poot 12 (2566DA).", "address", ["Laan van Poot 12"]),
+        ("Naam, Groep, Postcode\nJesse Bos, 6, 3532 hr\nAya Amri, 4, 3511 BX", "postcode",
+         ["3532 hr", "3511 BX"]),
+    ],
+)  # fmt: skip
+def test_the_forms_heldout_15_showed_are_found(text, kind, found):
+    got = [f.text for f in privacy.scan(text) if f.kind == kind]
+    assert got == found, got
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # heldout-15, after its one measurement: places, sayings, characters, public names
+        "Een gezin verhuist naar Anna Paulowna. Hoe dragen jullie het dossier over?",
+        "Ik ben een ongelovige Thomas als het om nieuwe rekenmethodes gaat.",
+        "Het was David tegen Goliath bij de voetbaltoernooien dit jaar.",
+        "Elsa en Anna blijven favoriet bij het verkleden in de kleuterklas.",
+        "De kleuters willen steeds Vaiana kijken in de laatste week voor de vakantie.",
+        "Guus Geluk vinden de kinderen de leukste van de strips.",
+        "Herman den Blijker kookte in een programma met kinderen.",
+        "De posters van Loesje hangen in de personeelskamer.",
+        "In november doen groep 7 en 8 weer mee aan de Kinderpostzegelactie.",
+        "We lezen in groep 8 uit Het Achterhuis. Hoe bespreken jullie de oorlog?",
+        "| Leerling | Ouder | Telefoon |\n| --- | --- | --- |",
+        # what the new layout rules must leave alone
+        "Agenda\n15:15 opening\n15:20 PBS-teamafspraken\n16:00 Rondvraag",
+        "Rooster\n08:30 Rekenen\n10:00 Pauze\n10:15 Gynzy\n11:00 Gym (zaal 2)",
+        "Vorige school: basisschool in Polen\nGroep: 4",
+        "Groeten,\nDe werkgroep (de Ouderraad)\nTot dan!",
+    ],
+)
+def test_the_false_alarms_heldout_15_showed_are_gone(text):
+    assert privacy.scan(text) == [], privacy.scan(text)
