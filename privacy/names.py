@@ -722,7 +722,9 @@ def find_names(text: str, add, numbers: list[int] | None = None) -> None:
             i += 1
             continue
         end = _surname_end(tokens, lows, i)
-        replacement = ADULT_REPLACEMENT if _an_adult(text, tokens, prev, i) else None
+        # The writer who signs is an adult: "Groet,⏎Huub", "mvg sanne".
+        signer = tok.start() in signed or tok.start() in lower_signed
+        replacement = ADULT_REPLACEMENT if signer or _an_adult(text, tokens, prev, i) else None
         start = tok.start()
         if _first_name_before(text, tokens, lows, i, ends):
             # "Armando Sordam (oom van Djaimy)": the evidence came after the surname.
@@ -1222,10 +1224,13 @@ def _names_by_layout(text: str, add, masked, numbers: list[int]) -> None:
             return k < len(starts) and starts[k] - pos <= limit
 
         spans += [m.span(1) for m in BEFORE_PHONE.finditer(text) if number_within(m.end(), 14)]
-        spans += [m.span(1) for m in NAME_LINE.finditer(text) if number_within(m.end(), 6)]
-    for start, end in spans:
+        # A signature is the writer's: an adult.
+        signatures = [m.span(1) for m in NAME_LINE.finditer(text) if number_within(m.end(), 6)]
+    else:
+        signatures = []
+    for start, end in spans + signatures:
         if not any(p in masked for p in range(start, end)) and name_like(text[start:end]):
-            add("name", start, end)
+            add("name", start, end, ADULT_REPLACEMENT if (start, end) in signatures else None)
 
 
 def _numbers(text: str) -> list[int]:

@@ -1192,3 +1192,17 @@ def test_the_forms_heldout_15_showed_are_found(text, kind, found):
 )
 def test_the_false_alarms_heldout_15_showed_are_gone(text):
     assert privacy.scan(text) == [], privacy.scan(text)
+
+
+@pytest.mark.parametrize(
+    "text, writer",
+    [
+        ("Hoe pak ik dit aan met Daan?\n\nGroet,\nHuub", "Huub"),
+        ("wie heeft een tip voor daan?\n\nmvg sanne", "sanne"),
+        ("Dank voor het gesprek over Daan.\nTaras Melnyk\n06-55102938", "Taras Melnyk"),
+    ],
+)
+def test_the_writer_who_signs_gets_the_placeholder_of_an_adult(text, writer):
+    found = {text[f.start : f.end]: f.replacement for f in privacy.scan(text)}
+    assert found[writer] == "[naam]"
+    assert found.get("Daan", found.get("daan")) == "[leerling]"
