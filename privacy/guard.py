@@ -42,6 +42,7 @@ LABELS = {
 # of this size that overlap by WINDOW_OVERLAP characters.
 MAX_SCAN_CHARS = 20000
 WINDOW_OVERLAP = 1000
+OTHER_NUMBER = re.compile(r"\n|(?i:nummer|nr\b)")
 PRIORITY = ["email", "bsn", "phone", "postcode", "address", "birthdate", "school", "name", "age"]
 
 
@@ -88,15 +89,32 @@ def _detect(text: str, schools) -> list[Finding]:
         if m.group().startswith("+"):
             abroad_starts.append(m.start())
             abroad_ends.append(m.end())
+    bsn_ends, unchecked = [], []
     for m in patterns.BSN.finditer(text):
         k = bisect.bisect_left(abroad_starts, m.start()) - 1  # the last one before it
         if k >= 0 and m.end() <= abroad_ends[k]:
             continue
         if patterns.bsn_valid(re.sub(r"\D", "", m.group())):
             add("bsn", m.start(), m.end())
+            bsn_ends.append(m.end())
+        else:
+            unchecked.append(m)
     for m in patterns.BSN_AFTER_WORD.finditer(text):
         if patterns.bsn_valid(re.sub(r"\D", "", m.group(1))):
             add("bsn", m.start(1), m.end(1))
+            bsn_ends.append(m.end(1))
+    # "BSN 3592.11.215? Of was het 359211251?": nine digits right after a BSN are that BSN
+    # again, mistyped, even where they fail the 11-test; not another number with its own
+    # label ("BSN 154248824, leerlingnummer 745623609").
+    bsn_ends.sort()
+    for m in unchecked:
+        k = bisect.bisect_right(bsn_ends, m.start()) - 1
+        if (
+            k >= 0
+            and m.start() - bsn_ends[k] <= patterns.BSN_AGAIN_WITHIN
+            and not OTHER_NUMBER.search(text, bsn_ends[k], m.start())
+        ):
+            add("bsn", m.start(), m.end())
     addresses = list(patterns.addresses(text))
     for start, end in patterns.postcodes(text, {end for _, end in addresses}):
         add("postcode", start, end)

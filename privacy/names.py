@@ -163,7 +163,8 @@ ROLE_APPOSITION = re.compile(r",[ \t]{1,2}(?:de[ \t])?([a-z]{2,12})[ \t]van[ \t]
 # "een nieuw meisje in mijn groep, Yoana, uit Bulgarije": the name between commas.
 PERSON_NOUN_BEFORE = re.compile(
     r"(?i)\b(?:meisje|meid|jongen|jongetje|knul|leerling|leerlinge|kind|kleuter|zoon|dochter"
-    r"|broertje|zusje|broer|zus|nichtje|neefje)\b[^,.!?\n]{0,30},[ \t]$"
+    r"|broertje|zusje|broer|zus|nichtje|neefje|(?:schoon|stief|pleeg)?(?:moeder|vader)"
+    r"|oma|opa|tante|oom|buurman|buurvrouw)\b[^,.!?\n]{0,30},[ \t]$"
 )
 # A text's last line or sentence that is only a first name and perhaps a surname: the
 # writer's name ("... Dank je! Aukje", "... in India. Priyanka Reddy").
@@ -184,6 +185,8 @@ END_SIGNATURE = re.compile(
 # "met oksana gebeld".
 GREETINGS = frozenset({"hoi", "dag", "beste", "hallo", "hey", "hee"})
 LOWER_NAME_BEFORE = GREETINGS | {"met", "van"}
+CALLED_AFTER = re.compile(r",[ \t]{1,3}(?i:roepnaam|bijnaam|ook wel)\b")
+CLAUSE_END = re.compile(r"[ \t]*(?:[.,;:!?]|$)")
 PLURAL_NAMING = frozenset({"heten", "hieten", "noemen", "noemden"})
 POSSESSIVES = frozenset({"zijn", "haar", "z'n", "d'r"})
 # Words that end like a verb form ("met" like "zet") but are none.
@@ -446,6 +449,8 @@ def find_names(text: str, add, numbers: list[int] | None = None) -> None:
         role = ROLE_APPOSITION.match(text, tok.end())
         if role and role.group(1) in about:
             return True
+        if CALLED_AFTER.match(text, tok.end()):
+            return True  # "Zabihullah, roepnaam Zabi,"
         return text[tok.end() : tok.end() + 1] == "," and bool(
             PERSON_NOUN_BEFORE.search(text, max(0, tok.start() - 50), tok.start())
         )
@@ -489,7 +494,7 @@ def find_names(text: str, add, numbers: list[int] | None = None) -> None:
         after_trigger = prev in words.name_triggers() or prev in ADULT_TITLES
         if after_trigger:
             gap = text[tokens[i - 1].end() : tok.start()]
-            after_trigger = "\t" not in gap and "\n" not in gap
+            after_trigger = "\t" not in gap and "\n" not in gap and "|" not in gap
         next_word = lows[i + 1] if i + 1 < len(tokens) else ""
         after_name = (
             prev == "en" and (i - 2) in ends and _only_space_between(text, tokens[i - 1], tok)
@@ -544,9 +549,14 @@ def find_names(text: str, add, numbers: list[int] | None = None) -> None:
             is_name = False  # "de kippen heten Henny, Gerda en Truus"
             pets.add(low)
             listed.add(i)
-        elif prev in words.not_person_triggers() or (
-            capital and len(prev) > 5 and (prev.endswith(PET_ENDINGS) or prev.startswith("knuffel"))
-        ):
+        elif (
+            prev in words.not_person_triggers()
+            or (
+                capital
+                and len(prev) > 5
+                and (prev.endswith(PET_ENDINGS) or prev.startswith("knuffel"))
+            )
+        ) and not sentence_start(text, tok.start()):  # "haar paard. Bjorn wilde": a new sentence
             # "de knuffel Tim", "onze hamster Max", "schrijver Paul Biegel", "schoolhond Bobbie"
             is_name = False
             if prev not in words.name_triggers():
@@ -577,6 +587,13 @@ def find_names(text: str, add, numbers: list[int] | None = None) -> None:
                 listed.add(i)
         elif low in words.verb_names() and (prev in PRONOUNS or next_word in PRONOUNS):
             is_name = False  # "Ik ben (groep 6) nieuw", "Ben jij ook ...": the verb
+        elif (
+            low in words.verb_names()
+            and not capital
+            and not lower_writer
+            and CLAUSE_END.match(text, tok.end())
+        ):
+            is_name = False  # "dat ik zo'n meester ben.": the verb ends the clause
         elif capital and CITATION.match(text, tok.end()):
             is_name = False  # an author in a list of sources
         elif _after_place_article(text, tokens, lows, i) and (low in known or low in extra):
@@ -590,7 +607,7 @@ def find_names(text: str, add, numbers: list[int] | None = None) -> None:
             # groet"); one that is none may have any verb form ("Xandro fluistert").
             verb = _verb_after(text, tokens, lows, i, any_form=low not in tricky)
             evidence = (
-                (after_trigger and capital)
+                (after_trigger and (capital or lower_writer))  # "een leerling mees die"
                 or prev in ADULT_TITLES  # "juf wende"
                 or bracket()
                 or group_after()
@@ -673,6 +690,7 @@ def find_names(text: str, add, numbers: list[int] | None = None) -> None:
                 )
                 or _unknown_subject(text, tokens, lows, i)
                 or _inverted_subject(text, tokens, lows, i)
+                or _introduced(tokens, lows, i, lower_writer)
                 or lower_title
                 or (after_trigger and text[tokens[i - 1].end() : tok.start()].strip() == "(")
                 or (_comma_then_name(text, tokens, i) and _not_a_word(word))
@@ -973,8 +991,34 @@ def _surname_after_title(tokens, lows, i, prev, capital) -> bool:
         return False
     if not tokens[j].group()[:1].isupper():
         return False
+    if lows[j].strip("'’") in words.not_names():
+        return False  # "een mevrouw van Jeugdzorg": a body, no surname
     # "het gezin van Daan": a first name after "van" is the child, not a surname.
     return not (lows[j] in words.first_names() and not _is_surname(lows[j]))
+
+
+def _introduced(tokens, lows, i, lower_writer: bool) -> bool:
+    """ "ik ben Griet Verstraete, leerkracht ...", "ik ben ayşe van de bso": the writer's name.
+
+    Not "Ik ben Pools" or "ik ben blij": the word is no Dutch word, or two capitalised words
+    follow ("Griet Verstraete": both are in the word list).
+    """
+    if i < 2 or lows[i - 1] != "ben" or lows[i - 2] != "ik":
+        return False
+    word = tokens[i].group()
+    if not (word[:1].isupper() or lower_writer) or _acronym(re.split("['’]", word)[0]):
+        return False  # "Ik ben RT'er", "ik ben IB'er": a role
+    if _not_a_word(word) and not _acronym(word):
+        return True
+    nxt = tokens[i + 1].group() if i + 1 < len(tokens) else ""
+    return (
+        word[:1].isupper()
+        and nxt[:1].isupper()
+        and _adjacent(tokens, i + 1)
+        and lows[i + 1] not in words.not_names()
+        and lows[i + 1] not in words.sentence_words()
+        and not _acronym(nxt)
+    )
 
 
 def _after_place_article(text, tokens, lows, i) -> bool:

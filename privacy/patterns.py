@@ -21,8 +21,10 @@ WORD = re.compile(LETTER + r"(?:" + LETTER + r"|['’-])*")
 # A local part of at most 64 characters (RFC 5321), labels of at most 63.
 EMAIL = re.compile(
     # "naam(at)school.nl", "naam [at] school.nl": written so that robots miss it
-    r"(?<![\w.+-])[\w.+-]{1,64}(?:@|[ ]?[(\[]at[)\]][ ]?)[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}\b"
-    r"(?![.\w-]{0,64}(?:@|[(\[]at[)\]]))",
+    # "naam(a)school.nl" too, but only without spaces: "vraag (a) en (b)" is no address
+    r"(?<![\w.+-])[\w.+-]{1,64}(?:@|[ ]?[(\[]at[)\]][ ]?|[(\[]a[)\]])"
+    r"[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}\b"
+    r"(?![.\w-]{0,64}(?:@|[(\[]at?[)\]]))",
     re.ASCII,
 )
 PHONE = re.compile(
@@ -47,6 +49,7 @@ BSN_AFTER_WORD = re.compile(
     r"(?i:\b(?:bsn|burgerservicenummer|sofinummer|sofi-nummer)\b)"
     r"[^\n\d]{0,60}?(?<![\d.])(\d(?:[ .-]?\d){8})(?![\d])"
 )
+BSN_AGAIN_WITHIN = 40  # characters after a BSN found
 # One space at most, never a line break ("2024-2025\nwk 4": a year, then a week).
 POSTCODE = re.compile(r"\b[1-9]\d{3}[ \u00a0]?(?!SA|SD|SS|sa|sd|ss)[A-Za-z]{2}\b(?!-)")
 # A postcode in lower case with a space is one when a town follows: "9403 kh Assen" (not
@@ -130,8 +133,18 @@ DATE = re.compile(
 SHORT_DATE = re.compile(r"(?<![\w/.-])(\d{1,2})([-/.])(\d{1,2})\2'?(\d{2})(?![\w/-]|\.\d)")
 BIRTH_CONTEXT = re.compile(
     r"(geboren|geb\.?|geboortedatum|verjaardag|jarig|geworden)\W{0,3}(?:is\W{1,3})?"
-    r"(?:op\W{0,3})?$",
+    r"(?:op\W{0,3})?$"
+    r"|jarig:[ \t]{0,3}(?-i:[A-Z])[\w'’-]{1,30}[ \t]{1,3}op[ \t]{1,3}$",  # "Jarig: Saar op 23 mei"
     re.I,
+)
+# Earlier in the same sentence: "De geboortedatum van Nina staat fout: er staat 12/3/17".
+BIRTH_WORD = re.compile(r"(?i)\b(?:geboortedatum|geboren|geb\.)")
+# A parent who writes in English: "our son Oliver (born 14 August 2016)".
+_EN_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+ENGLISH_BIRTH_DATE = re.compile(
+    r"(?i)\b(?:born(?:[ \t]on)?|date[ \t]of[ \t]birth|d\.?o\.?b\.?)[:(]?[ \t]{0,3}"
+    r"(\d{1,2}(?:st|nd|rd|th)?[ \t](?:" + _EN_MONTHS + r")[ \t](?:19|20)\d{2}"
+    r"|(?:" + _EN_MONTHS + r")[ \t]\d{1,2}(?:st|nd|rd|th)?,?[ \t](?:19|20)\d{2})\b"
 )
 _AGE_WORD = r"(?:twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien)"
 # A day and a month without a year is a birthday only where the words say so: "jarig op 14
@@ -187,7 +200,7 @@ NOT_BIRTH_CONTEXT = re.compile(
 )
 SCHOOL_PREFIXES = (
     "basisschool", "obs", "cbs", "pcbs", "rkbs", "kbs", "ibs", "ikc", "kindcentrum", "sbo", "so",
-    "ebs", "gbs", "vbs", "kc", "bs",
+    "ebs", "gbs", "vbs", "kc", "bs", "pcb",
     "jenaplanschool", "montessorischool", "daltonschool", "vrijeschool",
 )  # fmt: skip
 _ABBREVIATED = r"o\.b\.s\.|c\.b\.s\.|k\.b\.s\.|r\.k\.b\.s\.|p\.c\.b\.s\."
@@ -201,7 +214,7 @@ SCHOOL = re.compile(
 )
 # Chat-style lower case after an abbreviation or "basisschool": "obs de linde", "basisschool
 # het anker". Only with an article, so "de basisschool moet" or "cbs hebben" is no name.
-_LOWER_PREFIX = r"(?:obs|cbs|pcbs|rkbs|kbs|ibs|vbs|bs|sbo|ikc|basisschool|kindcentrum)"
+_LOWER_PREFIX = r"(?:obs|cbs|pcbs|pcb|rkbs|kbs|ibs|vbs|bs|sbo|ikc|basisschool|kindcentrum)"
 # "(vroeger obs oosterwei)": an abbreviation, then a lower-case word that is no Dutch word.
 LOWER_SCHOOL_BARE = re.compile(
     rf"(?<![\w.])(?:obs|cbs|pcbs|rkbs|kbs|ibs|vbs|ikc){_SPACE}([a-z][a-z'’-]{{3,30}})\b"
@@ -211,6 +224,33 @@ LOWER_SCHOOL = re.compile(
     r"(?!(?:eerste|tweede|hele|laatste|meeste|andere|volgende|zelfde|komende|vorige)\b)"
     r"([a-z][a-z'’-]{2,30})\b"
 )
+# "kbs sint jozef", "obs st. maarten": a saint's name after the prefix, in lower case too.
+SAINT_SCHOOL = re.compile(
+    rf"(?<![\w.])(?i:obs|cbs|pcbs|pcb|rkbs|kbs|ibs|vbs|basisschool){_SPACE}{{1,3}}"
+    rf"(?i:sint|st\.?){_SPACE}{{1,3}}[a-zA-Z][a-z'’-]{{2,30}}\b"
+)
+# Flemish schools are often a saint's institute or college: "Sint-Jozefsinstituut".
+FLEMISH_SCHOOL = re.compile(r"(?<![\w'’-])Sint-[A-Z][\w'’-]{2,40}?(?:instituut|college)\b")
+# In a text typed all in lower case (dictated, a phone): "leerkracht van groep 8 van de
+# kameleon", "bij ons op de kleine prins". Only these two frames, and never a word that
+# names a part of a school or a time ("groep 8 van de buurschool", "bij ons op het plein").
+LOWER_SCHOOL_CONTEXT = re.compile(
+    r"\b(?:(?:groep|gr\.?)[ \t]?\d{1,2}[ \t]van|bij[ \t]ons[ \t]op)[ \t](?:de|het|'t)[ \t]"
+    r"([a-z][a-z'’-]{2,30})(?:[ \t]([a-z][a-z'’-]{2,30}))?\b"
+)
+NOT_LOWER_SCHOOLS = frozenset(
+    {"locatie", "plein", "speelplaats", "schoolplein", "gang", "klas", "groep", "juf",
+     "meester", "week", "dag", "ochtend", "middag", "bovenbouw", "onderbouw", "middenbouw",
+     "kleuters", "buren", "andere", "vorige", "zelfde", "nieuwe", "oude", "hele", "eerste",
+     "laatste", "gym", "gymzaal", "bso", "tso", "opvang", "peuterspeelzaal", "overblijf",
+     "kinderen", "leerlingen", "ouders", "thema", "methode", "les", "toets", "cito"}
+)  # fmt: skip
+# A second lower-case word belongs to the name only after an adjective ("de kleine prins").
+_NOT_NAME_TAIL = frozenset(
+    {"en", "ik", "hij", "zij", "ze", "die", "dat", "er", "is", "was", "heeft", "had", "maar",
+     "want", "omdat", "toen", "nu", "ook", "weer", "in", "op", "met", "van", "voor", "bij",
+     "een", "de", "het", "wij", "we", "jullie", "hun", "zijn", "haar", "mijn"}
+)  # fmt: skip
 # A school named without a prefix, known from what is said around it: "groep 8 van De
 # Springplank", "zit op 't Startblok", "de ib'er van De Uiterwaard", "werk op Het Mozaïek",
 # "een overdracht met De Wilgenhoek". The name has an article and a capital.
@@ -241,6 +281,12 @@ FORM_SCHOOL = re.compile(
     r"(?im)(?:^|\|)[ \t*•-]{0,4}(?:(?:vorige|nieuwe|huidige|oude|eigen|andere|gewenste"
     r"|toekomstige|beoogde|ontvangende|verwijzende)[ \t])?school[ \t]{0,3}(?::|[ \t]-)"
     r"[ \t]{0,3}([A-Za-z'’][\w'’.-]{0,40}(?:[ \t][\w'’.-]{1,40}){0,4})"
+)
+# "Op zijn vorige school, Kolegio Alejandro Paula, was hij ...": an earlier school's name
+# without an article, capitalised, between commas.
+EARLIER_SCHOOL_APPOSITION = re.compile(
+    r"(?i:\b(?:vorige|oude|eerdere)[ \t]school),[ \t]"
+    r"([A-Z][\w'’-]{2,40}(?:[ \t][A-Z][\w'’-]{1,40}){0,3})(?=,)"
 )
 # "Onze school, De Vlinderboom, verhuist", "een meisje van een andere school, De
 # Toermalijn.": the school's name in an apposition.
@@ -717,6 +763,14 @@ def _birth_line(text: str, start: int) -> bool:
     return label is not None and not re.search(r"[.;!?]\s", text[label.end() : start])
 
 
+def _birth_sentence(text: str, start: int) -> bool:
+    """Does the sentence of the date at start (at most 100 characters before it) speak of a
+    birth date?"""
+    window = text[max(0, start - 100) : start]
+    cut = max((m.end() for m in SENTENCE_END.finditer(window)), default=0)
+    return BIRTH_WORD.search(window, cut) is not None
+
+
 def dates(text: str):
     """Yield (start, end, is_birth_date) for each full date."""
     this_year = date.today().year
@@ -741,8 +795,14 @@ def dates(text: str):
         day, month = int(m.group(1)), int(m.group(3))
         if 1 <= day <= 31 and 1 <= month <= 12:
             before = text[max(0, m.start() - 30) : m.start()]
-            birth = BIRTH_CONTEXT.search(before) is not None or _birth_line(text, m.start())
+            birth = (
+                BIRTH_CONTEXT.search(before) is not None
+                or _birth_line(text, m.start())
+                or _birth_sentence(text, m.start())
+            )
             yield m.start(), m.end(), birth
+    for m in ENGLISH_BIRTH_DATE.finditer(text):
+        yield m.start(1), m.end(1), True
     lists, last_birthday = None, None
     for m in DAY_MONTH.finditer(text):
         before = text[max(0, m.start() - 30) : m.start()]
@@ -1016,6 +1076,23 @@ def schools(text: str):
     for m in LOWER_SCHOOL.finditer(text):
         if m.group(1) not in words.not_names():
             yield m.start(), m.end()
+    for m in SAINT_SCHOOL.finditer(text):
+        yield m.start(), m.end()
+    for m in FLEMISH_SCHOOL.finditer(text):
+        yield m.start(), m.end()
+    for m in EARLIER_SCHOOL_APPOSITION.finditer(text):
+        if m.group(1).split()[0].lower() not in words.not_names():
+            yield m.start(1), m.end(1)
+    if len(text) >= 20 and not any(c.isupper() for c in text[:2000]):
+        for m in LOWER_SCHOOL_CONTEXT.finditer(text):
+            first, second = m.group(1), m.group(2)
+            if first in NOT_LOWER_SCHOOLS or first.endswith("school"):
+                continue
+            if first in words.not_names() or first in NOT_SCHOOLS:
+                continue
+            keep_second = second and first.endswith("e") and second not in _NOT_NAME_TAIL
+            article = text.rfind(" ", 0, m.start(1) - 1) + 1  # "de kameleon": with its "de"
+            yield article, m.end(2) if keep_second else m.end(1)
     for m in LOWER_SCHOOL_BARE.finditer(text):
         name = m.group(1)
         if name not in words.not_names() and name not in NOT_SCHOOLS and not _dutch_word(name):
