@@ -208,6 +208,7 @@ class SearchIndex:
         self._prior: dict | None = None
         self._background: np.ndarray | None = None
         self._lock = threading.RLock()
+        self.adapter = None  # an index.adapter.Adapter for the main model, when there is one
         # One query at a time per worker: OpenMP threads only add overhead here (bench/).
         faiss.omp_set_num_threads(1)
         if self.data_dir.is_dir() and hasattr(encoders, "share_tables"):
@@ -894,9 +895,11 @@ class SearchIndex:
         def note(doc, name, z):
             comps.setdefault(doc, {})[name] = z
 
-        passage_mean, passage_std = st.passage.standardiser(qv.main)
+        # The query as the adapter moves it towards the case texts it asks for (index/adapter.py).
+        pq = qv.main if self.adapter is None else self.adapter.apply(qv.main, kind)
+        passage_mean, passage_std = st.passage.standardiser(pq)
         if "passage" in use:
-            for doc, sim in st.passage.search(qv.main, CANDIDATES):
+            for doc, sim in st.passage.search(pq, CANDIDATES):
                 cosine[doc] = sim
                 note(doc, "passage", ranking.zscore(sim, passage_mean, passage_std))
         if "question" in use and st.question:
@@ -931,7 +934,7 @@ class SearchIndex:
         out = {}
         wanted = [d for d in comps if d not in exclude and d in st.cluster]
         # The candidates' missing similarities in two batches, not one lookup each.
-        cosine.update(st.passage.scores(qv.main, [d for d in wanted if d not in cosine]))
+        cosine.update(st.passage.scores(pq, [d for d in wanted if d not in cosine]))
         own_questions: dict[int, list[int]] = {}
         if "question" in use and st.question:
             for doc in wanted:
