@@ -81,6 +81,16 @@ def _detect(text: str, schools) -> list[Finding]:
 
     for m in patterns.EMAIL.finditer(text):
         add("email", m.start(), m.end())
+    for m in patterns.SPOKEN_EMAIL.finditer(text):
+        start = m.start()
+        for word in m.group(1).split():  # "mailen op henk punt ...": from "henk" on
+            if word.lower() not in patterns.SPOKEN_LEAD:
+                break
+            start = text.index(word, start) + len(word) + 1
+        add("email", start, m.end())
+    for pattern in (patterns.PHONE_WORDS, patterns.PHONE_BELGIAN):
+        for m in pattern.finditer(text):
+            add("phone", m.start(), m.end())
     # "+48 512 330 918": nine digits after a country code are a phone number, no BSN. The
     # numbers abroad come in text order and never overlap.
     abroad_starts, abroad_ends = [], []
@@ -120,6 +130,10 @@ def _detect(text: str, schools) -> list[Finding]:
         add("postcode", start, end)
     for start, end in addresses:
         add("address", start, end)
+    for m in patterns.WORD_ADDRESS.finditer(text):
+        add("address", m.start(1), m.end(1))
+    for m in patterns.POSTCODE_AFTER_WORD.finditer(text):
+        add("postcode", m.start(1), m.end(1))
     marked = [f.start for f in found if f.kind in ("email", "phone", "bsn")]
     births: list[tuple[int, int]] = []
     for start, end, birth in patterns.dates(text):

@@ -14,9 +14,10 @@ from .patterns import NON_ANSWERS, WORD, words_before
 # Names after these words are adults (teachers; parents addressed formally): "juf [naam]".
 ADULT_TITLES = frozenset(
     {"juf", "meester", "meneer", "mevrouw", "mw", "mevr", "dhr", "mr", "dr", "dokter", "heer"}
+    | {"mrs", "ms", "miss"}  # parents who write in English: "Dear Mrs. Peters"
 )
 ADULT_REPLACEMENT = "[naam]"
-ABBREVIATED_TITLES = frozenset({"dr", "mw", "mevr", "dhr", "mr", "fam"})
+ABBREVIATED_TITLES = frozenset({"dr", "mw", "mevr", "dhr", "mr", "fam", "mrs", "ms"})
 PRONOUNS = frozenset(
     {"ik", "jij", "je", "u", "hij", "zij", "ze", "we", "wij", "jullie", "er", "het", "dat"}
 )
@@ -125,7 +126,9 @@ FORM_LABEL = re.compile(
     r"|contactpersoon(?:[ \t][a-z]{2,12})?|leerling|kind|moeder|vader|verzorger|ouder|ouders"
     r"|voogd|broer|zus|mentor|leerkracht|ouder/verzorger(?:[ \t]\d)?|verzorger[ \t]\d|betreft"
     r"|groepsleerkracht|ib'?er|ib-er|intern[ \t]begeleider|huisarts|contact|aanvrager"
-    r"|aanwezig|afwezig|afgemeld)"  # the minutes of a meeting: "Aanwezig: Artem, ..."
+    r"|aanwezig|afwezig|afgemeld"  # the minutes of a meeting: "Aanwezig: Artem, ..."
+    # who wrote a log or an observation: "Pedagogisch medewerker: Kelly"
+    r"|(?:pedagogisch[ \t])?medewerker|observator|observant|begeleider|notulist|verslag)"
     r"[ \t]{0,3}:[ \t]{0,3}(?=[A-Z])"
 )
 # The labels whose value is a name whatever the word: "Roepnaam: Bao", "Voornaam: Mo".

@@ -99,6 +99,59 @@ MONTHS = (
     "jan|feb|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec"
 )
 FULL_MONTHS = frozenset(MONTHS.split("|")[:12])
+_UNITS = "een|twee|drie|vier|vijf|zes|zeven|acht|negen"
+_NUMBER_WORD = (
+    r"(?:(?:" + _UNITS + r")(?:en|ën)twintig|(?:een|één)endertig|dertig|twintig|tien|elf|twaalf"
+    r"|dertien|veertien|vijftien|zestien|zeventien|achttien|negentien|" + _UNITS + r")"
+)
+# Dictated text spells numbers out: "nul zes drie acht twee een vijf vijf nul negen".
+_DIGIT_WORD = r"(?:nul|een|één|twee|drie|vier|vijf|zes|zeven|acht|negen)"
+PHONE_WORDS = re.compile(rf"(?i)\bnul(?:[ \t,]{{1,2}}{_DIGIT_WORD}){{9}}\b")
+# A Belgian number of nine digits in its own grouping: "014 31 22 87", "02 512 34 56".
+PHONE_BELGIAN = re.compile(r"(?<![\w+.-])(?<!\d[ ])0[1-9]\d?[ ]\d{2,3}[ ]\d{2}[ ]\d{2}(?![ ]?\d|-)")
+# "adres kastanjelaan twaalf": a street in lower case after "adres", its number in words.
+WORD_ADDRESS = re.compile(
+    r"(?i)\badres:?[ \t]{1,2}([a-z][a-z'-]{1,30}(?:straat|laan|weg|plein|singel|gracht|kade"
+    r"|dreef|hof|pad|park|steeg|dijk|baan|ring|erf|veld|hout)[ \t]{1,2}(?:"
+    + _NUMBER_WORD
+    + r"|\d{1,4}[a-z]?))\b"
+)
+# "henk punt de jong apenstaartje obsdelinde punt nl": an address spoken aloud.
+SPOKEN_EMAIL = re.compile(
+    r"(?i)\b((?:[a-z][\w-]{0,30}[ \t](?:punt[ \t])?){0,3}[a-z][\w-]{0,30})[ \t]apenstaartje"
+    r"[ \t][a-z][\w-]{0,40}(?:[ \t]punt[ \t][a-z][\w-]{0,20}){1,3}\b"
+)
+SPOKEN_LEAD = frozenset(
+    {"op", "naar", "mail", "mailen", "via", "is", "adres", "mij", "me", "email"}
+)
+# After the word "postcode", a postcode in lower case: "postcode 7213 ax in gorssel".
+POSTCODE_AFTER_WORD = re.compile(r"(?i:\bpostcode):?[ \t]{1,2}([1-9]\d{3}[ ]?[a-z]{2})\b")
+_UNIT_VALUES = dict(zip(_UNITS.split("|"), range(1, 10), strict=True))
+_TEEN_VALUES = {
+    "tien": 10, "elf": 11, "twaalf": 12, "dertien": 13, "veertien": 14, "vijftien": 15,
+    "zestien": 16, "zeventien": 17, "achttien": 18, "negentien": 19, "twintig": 20,
+    "dertig": 30,
+}  # fmt: skip
+
+
+def word_number(word: str) -> int | None:
+    """1 to 39 written as one Dutch word ("vijftien", "tweeëntwintig"), else None."""
+    word = word.replace("één", "een")
+    if word in _UNIT_VALUES or word in _TEEN_VALUES:
+        return _UNIT_VALUES.get(word) or _TEEN_VALUES[word]
+    for tens, value in (("twintig", 20), ("dertig", 30)):
+        for link in ("en", "ën"):
+            unit = word.removesuffix(link + tens)
+            if unit != word and unit in _UNIT_VALUES:
+                return value + _UNIT_VALUES[unit]
+    return None
+
+
+# A day, a month and a year in words: "twaalf mei tweeduizend vijftien".
+WORD_DATE = re.compile(
+    r"(?i)\b" + _NUMBER_WORD + r"[ \t]{1,2}(?:" + MONTHS + r")[ \t]{1,2}"
+    r"(?:tweeduizend[ \t]?(?:en[ \t]?)?" + _NUMBER_WORD + r"|negentienhonderd[ \t]?\w{3,20})\b"
+)
 _MONTH_NUMBER = {
     name: number
     for number, names in enumerate(
@@ -182,7 +235,9 @@ INLINE_BIRTHDAY_BEFORE = re.compile(r"(?:\(|[A-Z][\w'’-]{1,30}[ \t]?[:–-][ \
 # A heading without a colon, on a short line of its own: "Verjaardagen september", "jarig in
 # oktober (gr 6)", "Verjaardagskalender groep 2", "🎂 Verjaardagen", "Wie is er jarig?".
 BIRTHDAY_HEADING = re.compile(
-    r"(?i)[^\w\s]{0,4}[ \t]{0,2}(?:(?:verjaardag|jarig|geboortedat|geboortedag)[^.!?:]{0,40}"
+    # ... also with a remark in brackets: "Verjaardagskalender groep 3 (niet delen!)"
+    r"(?i)[^\w\s]{0,4}[ \t]{0,2}(?:(?:verjaardag|jarig|geboortedat|geboortedag)[^.!?:(]{0,40}"
+    r"(?:\([^()\n]{0,60}\))?"
     r"|wie[ \t](?:is|zijn)[ \t]er[^.!?:\n]{0,30}[ \t]jarig[ \t]?\?)$"
 )
 # In a list of birthdays a day and a month in figures are a birthday too: "Jade 12-09".
@@ -303,7 +358,13 @@ SCHOOL_NEXT = re.compile(
 # with a capitalised article is a school in teachers' texts (a place has no article:
 # "in Assen"; "de Efteling" and "de Veluwe" are written with a small "de").
 SCHOOL_AFTER = re.compile(
-    r"(?:(?<![\w'’-])[Oo]p|\b[Bb]ij|\bnaar|\bvan)\s(De|Het|'t)\s([A-Z][a-zà-ÿ]{3,30})(?![\w'’-])"
+    r"(?:(?<![\w'’-])[Oo]p|\b[Bb]ij|\bnaar|\bvan|\bat)\s(De|Het|'t)\s([A-Z][a-zà-ÿ]{3,30})"
+    r"(?![\w'’-])"  # "at": a parent who writes in English, "I teach groep 5 at Het Palet"
+)
+# The secondary school a pupil goes to: "Stedelijk Gymnasium Breda", "het Calvijn College".
+SECONDARY_SCHOOL = re.compile(
+    r"(?<![\w'’-])(?:[A-Z][\w'’-]{1,30}[ \t]){1,2}(?:College|Lyceum|Gymnasium)\b"
+    r"(?:[ \t](?!(?:In|En|Of|Voor|Met)\b)[A-Z][\w'’-]{2,30})?"
 )
 # A school next to a group: "(gr 4, De Vlinderboom)", "gr7 de Horizon –", "| gr 6 | Het
 # Mozaïek |", "(De Klimop, schooljaar 2023-2024)".
@@ -803,6 +864,18 @@ def dates(text: str):
             yield m.start(), m.end(), birth
     for m in ENGLISH_BIRTH_DATE.finditer(text):
         yield m.start(1), m.end(1), True
+    for m in WORD_DATE.finditer(text):
+        year = word_number(m.group().split()[-1].lower().removeprefix("tweeduizend"))
+        birth = (
+            BIRTH_CONTEXT.search(text[max(0, m.start() - 30) : m.start()]) is not None
+            or _birth_sentence(text, m.start())
+            or (
+                m.group().lower().split()[2].startswith("tweeduizend")
+                and year is not None
+                and this_year - 14 <= 2000 + year <= this_year - 4
+            )
+        )
+        yield m.start(), m.end(), birth
     lists, last_birthday = None, None
     for m in DAY_MONTH.finditer(text):
         before = text[max(0, m.start() - 30) : m.start()]
@@ -1076,6 +1149,10 @@ def schools(text: str):
     for m in LOWER_SCHOOL.finditer(text):
         if m.group(1) not in words.not_names():
             yield m.start(), m.end()
+    for m in SECONDARY_SCHOOL.finditer(text):
+        start = _strip_sentence_words(text, m.start(), m.end())
+        if start < m.end() and text[start : m.end()].split()[0].lower() not in words.not_names():
+            yield start, m.end()
     for m in SAINT_SCHOOL.finditer(text):
         yield m.start(), m.end()
     for m in FLEMISH_SCHOOL.finditer(text):

@@ -527,8 +527,9 @@ LABELLED_SCHOOLS = [
 # written on 6 December 2026 by a helper that saw neither the guard nor any other set, and
 # committed unread after round eight's last change to the guard, measured once the same day
 # (docs/PRIVACY.md) and tuned on since. heldout-17 (480 texts) was written the same day by
-# another such helper and committed unread after round nine's last change to the guard.
-FROZEN: set[str] = {"heldout-17"}
+# another such helper and committed unread after round nine's last change to the guard,
+# measured once right after (docs/PRIVACY.md) and tuned on since.
+FROZEN: set[str] = set()
 
 
 def labelled_sets(frozen=False):
