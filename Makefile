@@ -12,6 +12,8 @@ export TRANSFORMERS_OFFLINE := 1
 
 .PHONY: setup run test check lint format demo bench load lighthouse clean
 
+# The query adapter (index/generated/, not in git) is fitted on the labelled sets of
+# index/eval with the default model: a few minutes once, then only when a set changes.
 # The privacy guard's generated lists (privacy/data/generated/, not in git): the Dutch word
 # filter from wdutch, and the extra first names from the wheels of deduce and gender-guesser
 # (names of many countries; GNU FDL data). deduce is downloaded,
@@ -23,6 +25,7 @@ setup: /usr/share/dict/dutch $(VENV)/.installed portal/static/vendor/htmx.min.js
 	ls .cache/wheels/gender_guesser-0.4.0-*.whl >/dev/null 2>&1 || \
 		$(BIN)/python -m pip download --quiet --no-deps --only-binary=:all: --dest .cache/wheels gender-guesser==0.4.0
 	$(BIN)/python -m privacy.lexicon build
+	$(BIN)/python -m index adapter
 
 # torch first, from the CPU build on local disk: otherwise sentence-transformers pulls
 # a multi-GB CUDA build.

@@ -73,6 +73,10 @@ step "Python environment in $APP_DIR/.venv"
 # generated, not in git; build them while the checkout is still writable (the portal cannot
 # write there).
 .venv/bin/python -m privacy.lexicon build
+# The query adapter of the default model, fitted on the labelled sets of index/eval (minutes
+# the first time, then only when a set changed); a region's bands follow it at the next
+# `jobs run` (docs/OPERATIONS.md).
+HF_HUB_OFFLINE=1 .venv/bin/python -m index adapter
 # The install directory is read-only to the portal (ProtectSystem=strict): compile now.
 .venv/bin/python -m compileall -q portal index privacy wsgi.py deploy >/dev/null
 

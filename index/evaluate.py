@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import adapter as adapter_mod
 from . import ranking
 from .documents import case_document
 from .embedder import Encoders
@@ -67,10 +68,14 @@ def load_set(directory: Path = DEFAULT_SET) -> tuple[list[dict], list[dict]]:
     return _lines(cases_file), _lines(directory / "queries.jsonl")
 
 
-def build_index(encoders: Encoders, cases: list[dict], workdir: Path, dossiers=()):
+def build_index(encoders: Encoders, cases: list[dict], workdir: Path, dossiers=(), adapter=...):
+    """Index a set's cases (and dossiers) in a temporary database; ``adapter``: the query
+    adapter to use (default: the model's own, index/adapter.py)."""
     conn = sqlite3.connect(str(workdir / "eval.sqlite3"), isolation_level=None)
     create_schema(conn)
     index = SearchIndex(workdir, encoders)
+    if adapter is not ...:
+        index.adapter = adapter
     docs = [
         case_document(
             i,
@@ -177,7 +182,9 @@ def dossier_quality(conn, index, queries, cases) -> dict:
     }
 
 
-def memory_simulation(encoders: Encoders, cases, queries, workdir: Path) -> dict | None:
+def memory_simulation(
+    encoders: Encoders, cases, queries, workdir: Path, adapter=...
+) -> dict | None:
     """Earlier askers' questions become query memory ("Dit helpt mij"); later askers scored.
 
     Per case, the first paraphrase is fed as memory and the others are scored, with and
@@ -191,7 +198,7 @@ def memory_simulation(encoders: Encoders, cases, queries, workdir: Path) -> dict
     later = [q for qs in by_case.values() if len(qs) >= 2 for q in qs[1:]]
     if not later:
         return None
-    conn, index = build_index(encoders, cases, workdir)
+    conn, index = build_index(encoders, cases, workdir, adapter=adapter)
     before = quality(run(conn, index, later))
     target_of = dict(conn.execute("SELECT ref, target FROM search_docs WHERE kind = 'case'"))
     for q in earlier:
@@ -205,18 +212,22 @@ def evaluate(encoders: Encoders, directory: Path = DEFAULT_SET, dossiers=()) -> 
     """Evaluate every lever, the bands, the dossiers and the memory on one set."""
     cases, queries = load_set(directory)
     answerable = [q for q in queries if q.get("expected")]
+    # A labelled set is measured with the adapter fitted on the other sets only.
+    leave_out = adapter_mod.set_name(directory)
+    adapter = adapter_mod.load(encoders.main.model_id, leave_out=leave_out)
     report = {
         "set": str(directory),
         "model": encoders.model_id,
         "cases": len(cases),
         "queries": len(queries),
+        "adapter": {"sets": len(adapter.sets), "left_out": leave_out} if adapter else None,
         "types": {
             t: sum(1 for q in queries if q.get("type") == t)
             for t in ("paraphrase", "lexical", "none")
         },  # fmt: skip
     }
     with tempfile.TemporaryDirectory() as tmp:
-        conn, index = build_index(encoders, cases, Path(tmp), dossiers)
+        conn, index = build_index(encoders, cases, Path(tmp), dossiers, adapter)
         report["calibration"] = index.calibration("case").as_json()
         report["levers"] = {
             name: quality(run(conn, index, answerable, components))
@@ -230,7 +241,7 @@ def evaluate(encoders: Encoders, directory: Path = DEFAULT_SET, dossiers=()) -> 
             report["dossiers"] = dossier_quality(conn, index, queries, cases)
         conn.close()
     with tempfile.TemporaryDirectory() as tmp:
-        report["memory"] = memory_simulation(encoders, cases, queries, Path(tmp))
+        report["memory"] = memory_simulation(encoders, cases, queries, Path(tmp), adapter)
     return report
 
 
@@ -239,6 +250,17 @@ def format_report(report: dict) -> str:
     lines = [
         f"set {report['set']}: {report['cases']} cases, {report['queries']} queries ({types})",
         f"model {report['model']}; bands {report['calibration']}",
+        "query adapter: "
+        + (
+            f"fitted on {report['adapter']['sets']} labelled sets"
+            + (
+                f" (this one, {report['adapter']['left_out']}, left out)"
+                if report["adapter"]["left_out"]
+                else ""
+            )
+            if report.get("adapter")
+            else "none"
+        ),  # fmt: skip
         f"{'lever':<28}{'recall@1':>10}{'recall@5':>10}{'MRR':>8}",
     ]
     rows = [*report["levers"].items(), ("paraphrases only", report["paraphrases"])]

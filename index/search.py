@@ -31,6 +31,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from . import adapter as adapter_mod
 from . import memo, ranking
 from . import text as textmod
 from .embedder import Embedder, Encoders
@@ -208,7 +209,8 @@ class SearchIndex:
         self._prior: dict | None = None
         self._background: np.ndarray | None = None
         self._lock = threading.RLock()
-        self.adapter = None  # an index.adapter.Adapter for the main model, when there is one
+        # The query adapter of the main model (index/adapter.py), when set-up built one.
+        self.adapter = adapter_mod.load(encoders.main.model_id)
         # One query at a time per worker: OpenMP threads only add overhead here (bench/).
         faiss.omp_set_num_threads(1)
         if self.data_dir.is_dir() and hasattr(encoders, "share_tables"):
@@ -418,7 +420,7 @@ class SearchIndex:
         calibrations = {
             key.split(":", 1)[1]: ranking.Calibration.from_json(json.loads(value))
             for key, value in rows.items()
-            if key.startswith("calibration:")
+            if key.startswith("calibration:") and self._same_adapter(json.loads(value))
         }
         return int(rows.get("seq", 0)), rows.get("generation", ""), calibrations
 
@@ -700,11 +702,18 @@ class SearchIndex:
     def calibration(self, kind: str = "case") -> ranking.Calibration:
         return self._calibration.get(kind, ranking.DEFAULT)
 
+    def _adapter_signature(self) -> str | None:
+        return self.adapter.signature if self.adapter is not None else None
+
+    def _same_adapter(self, stored: dict) -> bool:
+        """Were these bands computed with the query adapter in use now (or both without)?"""
+        return stored.get("adapter") == self._adapter_signature()
+
     def calibration_stale(self, conn, kind: str = "case") -> bool:
         """Whether the region's documents changed enough since the bands were computed."""
         n = conn.execute("SELECT count(*) FROM search_docs WHERE kind = ?", (kind,)).fetchone()[0]
         raw = get_meta(conn, f"calibration:{kind}")
-        if raw is None:
+        if raw is None or not self._same_adapter(json.loads(raw)):
             return n > 0
         done = ranking.Calibration.from_json(json.loads(raw)).documents
         return abs(n - done) >= max(10, 0.1 * done)
@@ -748,7 +757,8 @@ class SearchIndex:
                 background.append((fit, ranking.lead(hits) if len(hits) >= 2 else None))
         result = ranking.calibration_from(leads, gaps, len(rows), background)
         with write_transaction(conn):
-            set_meta(conn, f"calibration:{kind}", json.dumps(result.as_json()))
+            stored = {**result.as_json(), "adapter": self._adapter_signature()}
+            set_meta(conn, f"calibration:{kind}", json.dumps(stored))
         with self._lock:
             self._calibration[kind] = result
         return result

@@ -193,6 +193,7 @@ def test_index_evaluate_meets_the_quality_targets(runner):
     for single in (levers["e5"], levers["keyword"]):
         assert fused["mrr"] > single["mrr"] + 0.05 and fused["recall@5"] > single["recall@5"]
     assert report["calibration"]["source"] == "region"
+    assert report["adapter"]["left_out"] == "own"  # fitted on the other labelled sets
     nothing = report["nothing_fits"]
     assert nothing["strong_precision"] >= 0.90 and nothing["no_strong_when_nothing_fits"] >= 0.90
     assert nothing["shown_per_question"] <= 3
