@@ -78,16 +78,10 @@ def set_name(directory: Path, root: Path = EVAL_ROOT) -> str | None:
 
 
 def _pairs(main, directory: Path) -> tuple[np.ndarray, np.ndarray]:
-    from .documents import case_document  # documents imports search, which imports this
-    from .evaluate import load_set
+    from .evaluate import case_docs, load_set  # evaluate imports search, which imports this
 
     cases, queries = load_set(directory)
-    text = {
-        c.get("ref"): case_document(
-            i, c["title"], c["body"], c["answers"][c["best"]]["body"], c.get("ref")
-        ).embed_text
-        for i, c in enumerate(cases, start=1)
-    }
+    text = {doc.ref: doc.embed_text for doc in case_docs(cases)}
     asked = [q for q in queries if q.get("expected") in text]
     dense = [ranking.dense_query(ranking.live_query(q["query"])[0]) for q in asked]
     refs = list(text)
@@ -114,7 +108,7 @@ def build(main, root: Path = EVAL_ROOT, out_dir: Path = GENERATED, log=print) ->
     sets = labelled_sets(root)
     path = _file(main.model_id, out_dir)
     prints = {name: _fingerprint(d) for name, d in sets.items()}
-    kept = _read(path)
+    kept = _read(path, sums=False)
     if kept and kept["fingerprints"] == prints:
         log(f"adapter for {main.model_id} is up to date ({len(sets)} sets): {path}")
         return path
@@ -129,22 +123,27 @@ def build(main, root: Path = EVAL_ROOT, out_dir: Path = GENERATED, log=print) ->
     out_dir.mkdir(parents=True, exist_ok=True)
     meta = {"model": main.model_id, "sets": list(sets), "fingerprints": prints}
     tmp = path.with_suffix(".tmp.npz")
-    np.savez(tmp, meta=json.dumps(meta), grams=np.array(grams), crosses=np.array(crosses),
-             counts=np.array(counts))  # fmt: skip
+    # The map of all sets too: a web worker reads it alone (np.load reads keys lazily).
+    matrix = solve(np.sum(grams, axis=0), np.sum(crosses, axis=0))
+    np.savez(tmp, meta=json.dumps(meta), matrix=matrix, grams=np.array(grams),
+             crosses=np.array(crosses), counts=np.array(counts))  # fmt: skip
     tmp.replace(path)
     log(f"adapter for {main.model_id}: {sum(counts)} questions of {len(sets)} sets in {path}")
     return path
 
 
-def _read(path: Path) -> dict | None:
+def _read(path: Path, sums: bool = True) -> dict | None:
+    """The file's meta and full map, and with ``sums`` the per-set sums (40 MB)."""
     if not path.exists():
         return None
     try:
         with np.load(path) as data:
-            meta = json.loads(str(data["meta"]))
-            return {**meta, "grams": data["grams"], "crosses": data["crosses"]}
+            kept = {**json.loads(str(data["meta"])), "matrix": data["matrix"]}
+            if sums:
+                kept |= {"grams": data["grams"], "crosses": data["crosses"]}
+            return kept
     except (OSError, ValueError, KeyError):
-        return None  # a broken file: no adapter, the ranking works without one
+        return None  # a broken or older file: no adapter, the ranking works without one
 
 
 def load(model_id: str, leave_out: str | None = None, directory: Path = GENERATED):
@@ -155,7 +154,7 @@ def load(model_id: str, leave_out: str | None = None, directory: Path = GENERATE
         stamp = path.stat().st_mtime_ns
     except OSError:
         return None
-    # Each process solves once per file and left-out set; the sums (40 MB) are not kept.
+    # Once per process, file and left-out set; the sums (40 MB) are read only to leave one out.
     key = (str(path), stamp, model_id, leave_out)
     if key not in _solved:
         _solved[key] = _load(path, model_id, leave_out)
@@ -166,9 +165,12 @@ _solved: dict[tuple, "Adapter | None"] = {}
 
 
 def _load(path: Path, model_id: str, leave_out: str | None):
-    kept = _read(path)
+    kept = _read(path, sums=False)
     if not kept or kept.get("model") != model_id:
         return None
+    if leave_out not in kept["sets"]:
+        return Adapter(kept["matrix"], sets=kept["sets"])
+    kept = _read(path)
     used = [i for i, name in enumerate(kept["sets"]) if name != leave_out]
     if not used:
         return None

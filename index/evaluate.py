@@ -68,15 +68,9 @@ def load_set(directory: Path = DEFAULT_SET) -> tuple[list[dict], list[dict]]:
     return _lines(cases_file), _lines(directory / "queries.jsonl")
 
 
-def build_index(encoders: Encoders, cases: list[dict], workdir: Path, dossiers=(), adapter=...):
-    """Index a set's cases (and dossiers) in a temporary database; ``adapter``: the query
-    adapter to use (default: the model's own, index/adapter.py)."""
-    conn = sqlite3.connect(str(workdir / "eval.sqlite3"), isolation_level=None)
-    create_schema(conn)
-    index = SearchIndex(workdir, encoders)
-    if adapter is not ...:
-        index.adapter = adapter
-    docs = [
+def case_docs(cases: list[dict]) -> list:
+    """The index documents of a set's cases: each with its most helpful answer."""
+    return [
         case_document(
             i,
             c["title"],
@@ -87,7 +81,17 @@ def build_index(encoders: Encoders, cases: list[dict], workdir: Path, dossiers=(
         )
         for i, c in enumerate(cases, start=1)
     ]
-    index.upsert(conn, docs + list(dossiers))
+
+
+def build_index(encoders: Encoders, cases: list[dict], workdir: Path, dossiers=(), adapter=...):
+    """Index a set's cases (and dossiers) in a temporary database; ``adapter``: the query
+    adapter to use (default: the model's own, index/adapter.py)."""
+    conn = sqlite3.connect(str(workdir / "eval.sqlite3"), isolation_level=None)
+    create_schema(conn)
+    index = SearchIndex(workdir, encoders)
+    if adapter is not ...:
+        index.adapter = adapter
+    index.upsert(conn, case_docs(cases) + list(dossiers))
     index.calibrate(conn)
     return conn, index
 

@@ -417,10 +417,13 @@ class SearchIndex:
                 "('seq', 'generation', 'calibration:case', 'calibration:dossier')"
             )
         )
+        stored = {
+            k.split(":", 1)[1]: json.loads(v) for k, v in rows.items() if k[:12] == "calibration:"
+        }
         calibrations = {
-            key.split(":", 1)[1]: ranking.Calibration.from_json(json.loads(value))
-            for key, value in rows.items()
-            if key.startswith("calibration:") and self._same_adapter(json.loads(value))
+            kind: ranking.Calibration.from_json(data)
+            for kind, data in stored.items()
+            if self._same_adapter(data)
         }
         return int(rows.get("seq", 0)), rows.get("generation", ""), calibrations
 

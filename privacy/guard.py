@@ -42,7 +42,6 @@ LABELS = {
 # of this size that overlap by WINDOW_OVERLAP characters.
 MAX_SCAN_CHARS = 20000
 WINDOW_OVERLAP = 1000
-OTHER_NUMBER = re.compile(r"\n|(?i:nummer|nr\b)")
 PRIORITY = ["email", "bsn", "phone", "postcode", "address", "birthdate", "school", "name", "age"]
 
 
@@ -122,7 +121,7 @@ def _detect(text: str, schools) -> list[Finding]:
         if (
             k >= 0
             and m.start() - bsn_ends[k] <= patterns.BSN_AGAIN_WITHIN
-            and not OTHER_NUMBER.search(text, bsn_ends[k], m.start())
+            and not patterns.OTHER_NUMBER.search(text, bsn_ends[k], m.start())
         ):
             add("bsn", m.start(), m.end())
     addresses = list(patterns.addresses(text))

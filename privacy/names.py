@@ -9,7 +9,7 @@ import re
 from functools import cache, lru_cache
 
 from . import words
-from .patterns import NON_ANSWERS, WORD, words_before
+from .patterns import NON_ANSWERS, WORD, lower_case_writer, words_before
 
 # Names after these words are adults (teachers; parents addressed formally): "juf [naam]".
 ADULT_TITLES = frozenset(
@@ -382,7 +382,7 @@ def find_names(text: str, add, numbers: list[int] | None = None) -> None:
         signed.add(m.end() - len(m.group().lstrip(".!?\n \t")))
     # A writer who types no capital at all ("ik heb net met oksana gebeld"): the names in
     # the lists count after a greeting or a preposition as well.
-    lower_writer = len(text) >= 20 and not any(c.isupper() for c in text[:2000])
+    lower_writer = lower_case_writer(text)
     greeted = {m.end() for m in SALUTATION.finditer(text)}
     speakers = {m.end() for m in CHAT_SPEAKER.finditer(text)}
     # A known first name next to a time is a person even where it is also a word ("Joke

@@ -50,6 +50,7 @@ BSN_AFTER_WORD = re.compile(
     r"[^\n\d]{0,60}?(?<![\d.])(\d(?:[ .-]?\d){8})(?![\d])"
 )
 BSN_AGAIN_WITHIN = 40  # characters after a BSN found
+OTHER_NUMBER = re.compile(r"\n|(?i:nummer|nr\b)")  # "leerlingnummer 745623609": its own label
 # One space at most, never a line break ("2024-2025\nwk 4": a year, then a week).
 POSTCODE = re.compile(r"\b[1-9]\d{3}[ \u00a0]?(?!SA|SD|SS|sa|sd|ss)[A-Za-z]{2}\b(?!-)")
 # A postcode in lower case with a space is one when a town follows: "9403 kh Assen" (not
@@ -105,7 +106,7 @@ _NUMBER_WORD = (
     r"|dertien|veertien|vijftien|zestien|zeventien|achttien|negentien|" + _UNITS + r")"
 )
 # Dictated text spells numbers out: "nul zes drie acht twee een vijf vijf nul negen".
-_DIGIT_WORD = r"(?:nul|een|één|twee|drie|vier|vijf|zes|zeven|acht|negen)"
+_DIGIT_WORD = r"(?:nul|één|" + _UNITS + ")"
 PHONE_WORDS = re.compile(rf"(?i)\bnul(?:[ \t,]{{1,2}}{_DIGIT_WORD}){{9}}\b")
 # A Belgian number of nine digits in its own grouping: "014 31 22 87", "02 512 34 56".
 PHONE_BELGIAN = re.compile(r"(?<![\w+.-])(?<!\d[ ])0[1-9]\d?[ ]\d{2,3}[ ]\d{2}[ ]\d{2}(?![ ]?\d|-)")
@@ -150,7 +151,8 @@ def word_number(word: str) -> int | None:
 # A day, a month and a year in words: "twaalf mei tweeduizend vijftien".
 WORD_DATE = re.compile(
     r"(?i)\b" + _NUMBER_WORD + r"[ \t]{1,2}(?:" + MONTHS + r")[ \t]{1,2}"
-    r"(?:tweeduizend[ \t]?(?:en[ \t]?)?" + _NUMBER_WORD + r"|negentienhonderd[ \t]?\w{3,20})\b"
+    r"(?:tweeduizend[ \t]?(?:en[ \t]?)?(?P<year>" + _NUMBER_WORD + r")"
+    r"|negentienhonderd[ \t]?\w{3,20})\b"
 )
 _MONTH_NUMBER = {
     name: number
@@ -865,15 +867,11 @@ def dates(text: str):
     for m in ENGLISH_BIRTH_DATE.finditer(text):
         yield m.start(1), m.end(1), True
     for m in WORD_DATE.finditer(text):
-        year = word_number(m.group().split()[-1].lower().removeprefix("tweeduizend"))
+        year = word_number(m.group("year").lower()) if m.group("year") else None
         birth = (
             BIRTH_CONTEXT.search(text[max(0, m.start() - 30) : m.start()]) is not None
             or _birth_sentence(text, m.start())
-            or (
-                m.group().lower().split()[2].startswith("tweeduizend")
-                and year is not None
-                and this_year - 14 <= 2000 + year <= this_year - 4
-            )
+            or (year is not None and this_year - 14 <= 2000 + year <= this_year - 4)
         )
         yield m.start(), m.end(), birth
     lists, last_birthday = None, None
@@ -1108,6 +1106,11 @@ def _birthday_lists(text: str) -> tuple[tuple[int, ...], tuple[int, ...], tuple[
 _NOUN_SCHOOL_BEFORE = re.compile(r"(?i)\b(?:op|naar|van|na|voor|uit|in|buiten)[ \t]$")
 
 
+def lower_case_writer(text: str) -> bool:
+    """Does the writer type no capital at all ("ik heb net met oksana gebeld")?"""
+    return len(text) >= 20 and not any(c.isupper() for c in text[:2000])
+
+
 def schools(text: str):
     """Yield (start, end) of school names that need no list: prefix + name, or one word."""
     for m in SCHOOL.finditer(text):
@@ -1160,7 +1163,7 @@ def schools(text: str):
     for m in EARLIER_SCHOOL_APPOSITION.finditer(text):
         if m.group(1).split()[0].lower() not in words.not_names():
             yield m.start(1), m.end(1)
-    if len(text) >= 20 and not any(c.isupper() for c in text[:2000]):
+    if lower_case_writer(text):
         for m in LOWER_SCHOOL_CONTEXT.finditer(text):
             first, second = m.group(1), m.group(2)
             if first in NOT_LOWER_SCHOOLS or first.endswith("school"):
