@@ -94,6 +94,8 @@ def _detect(text: str, schools) -> list[Finding]:
     # numbers abroad come in text order and never overlap.
     abroad_starts, abroad_ends = [], []
     for m in patterns.PHONE.finditer(text):
+        if patterns.HELPLINE_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+            continue
         add("phone", m.start(), m.end())
         if m.group().startswith("+"):
             abroad_starts.append(m.start())
@@ -201,13 +203,25 @@ def _without_overlaps(length: int, found: list[Finding]) -> list[Finding]:
     Linear in the total length of the findings: a mask marks what is taken.
     """
     found.sort(key=lambda f: (PRIORITY.index(f.kind), f.start))
-    taken = bytearray(length)
+    taken = bytearray(length)  # 0: free, else 1 + the index in PRIORITY of what took it
+    address = PRIORITY.index("address") + 1
     kept: list[Finding] = []
     for f in found:
-        if 1 not in taken[f.start : f.end]:
-            taken[f.start : f.end] = b"\x01" * (f.end - f.start)
-            kept.append(f)
+        if any(taken[f.start : f.end]):
+            cut = next(k for k in range(f.start, f.end) if taken[k])
+            if f.kind != "name" or taken[cut] != address:
+                continue
+            # "mevrouw Kuijpers van Heuvelweg 17": the name ends where the address starts.
+            head = _NAME_TAIL.sub("", f.text[: cut - f.start])
+            if len(head) < 2 or not f.text[len(head) : cut - f.start].lstrip().startswith("van"):
+                continue
+            f = Finding(f.kind, f.start, f.start + len(head), head, f.replacement)
+        taken[f.start : f.end] = bytes([PRIORITY.index(f.kind) + 1]) * (f.end - f.start)
+        kept.append(f)
     return sorted(kept, key=lambda f: f.start)
+
+
+_NAME_TAIL = re.compile(r"(?:[ \t]+(?:van|de|der|den|het|'t|op|in|te|ten|ter))*[\W_]*$")
 
 
 def scan_all(text: str, schools: list[str] | tuple = ()) -> list[Finding]:

@@ -613,7 +613,8 @@ def find_names(text: str, add, numbers: list[int] | None = None) -> None:
                 (after_trigger and (capital or lower_writer))  # "een leerling mees die"
                 or prev in ADULT_TITLES  # "juf wende"
                 or bracket()
-                or group_after()
+                # "de hele dag door, groep 2": a word in lower case is no name before a group
+                or (group_after() and (capital or low not in tricky or lower_writer))
                 or family_next()
                 or possessive_family()
                 # "door de wijk" is no name, "roos van dijk" is: a name that is also a word
@@ -760,8 +761,125 @@ def find_names(text: str, add, numbers: list[int] | None = None) -> None:
         i = end + 1
     _list_mates(text, tokens, lows, named, add, line_starts)
     _again(text, tokens, lows, found, add)
+    _minutes_initials(text, add)
+    _family_of(text, add, known, not_names)
+    _mail_senders(text, add)
     # Last: a name the words found already keeps its span ("Kindkaart Hidde Bharos⏎06-...").
     _names_by_layout(text, add, masked | named, found_numbers)
+
+
+# Minutes name people by their initials: "Aanwezig: JdV (lk gr 6), M.B. (IB), AH" and then
+# "JdV meldt ...", "2. AH stelt voor ...". Initials with a particle ("JdV", "WvH", "JvdM",
+# "EvL") are a person wherever they stand; capitals alone ("AH", "PK") and dotted ones
+# ("M.B.") only on a line of who was there or right before a role in brackets ("A.V. (lk)"),
+# and then wherever they come back in the same text.
+PARTICLE_INITIALS = re.compile(r"(?<![\w.'’-])[A-Z](?:v|vd|vdr|d|t|te|vh)[A-Z](?![\w'’-])")
+NOT_PARTICLE_INITIALS = frozenset(
+    {"PvdA", "PvdD", "CvB", "RvT", "RvC", "RvdK", "CvdK", "KvK", "PvA", "PvE", "VvE", "OvJ",
+     "RvS", "MvT", "CvO", "CvT", "CvI", "BvO", "TvO", "DvD"}
+)  # fmt: skip
+BARE_INITIALS = re.compile(
+    r"(?<![\w.'’/&-])(?:[A-Z]{2,3}|[A-Z]\.(?:[ ]?[A-Z]\.){1,2})(?![\w'’/&-])"
+)
+ATTENDANCE_LINE = re.compile(
+    r"(?im)^[ \t\-*•]{0,4}(?:aanwezig(?:en)?|afwezig|afgemeld|met[ \t]kennisgeving[ \t]afwezig"
+    r"|present|absent|deelnemers|notulist|notulen|voorzitter|gespreksleider)\b[^:\n]{0,30}:"
+    r"([^\n]{1,400})"
+)
+ROLE_BRACKET = re.compile(r"[ \t]?\((?!\d)[^()\n]{1,40}\)")
+# Abbreviations of roles, bodies and school things that stand where a person could.
+ROLE_ACRONYMS = frozenset(
+    {"IB", "IBER", "CJG", "GGD", "JGZ", "SMW", "AMW", "AB", "OA", "LIO", "PMT", "MT", "DIR",
+     "LK", "LKR", "GMR", "MR", "OR", "BSO", "TSO", "SBO", "SO", "VO", "PO", "CB", "OT", "ZOT",
+     "SWV", "BJZ", "GI", "VT", "POH", "JGT", "WMO", "OPP", "MDO", "HGW", "PAB", "KDV", "PSZ",
+     "VVE", "ICT", "RT", "BHV", "ZAT", "AED", "AVG", "CvB", "IKC", "KC", "BS", "OBS", "CBS",
+     "PCBS", "RKBS", "KBS", "IBS", "GGZ", "JW", "JB", "HB", "HGPD", "NT", "NT2", "ISK",
+     "AVI", "DMT", "CITO", "LVS", "ZIEK", "DUO", "GYM", "KNO", "OK", "NB", "PS", "AUB", "TAV",
+     "IVM", "BV", "NV", "ZSM", "RK", "PC", "VS", "EU", "NL", "UK", "TV", "PM", "PR",
+     "ADHD", "ADD", "ASS", "ODD", "PDD", "DCD", "TOS", "EEG", "WC", "KT", "ST", "CLB", "MDT",
+     "JGGZ", "IHP", "HP", "GP", "SOVA", "KIJK", "VSV", "LGF", "BB", "MB", "OB", "ZMLK", "ZML"}
+)  # fmt: skip
+# Dotted abbreviations that are no initials: "N.B.", "P.S.", "t.a.v." in capitals.
+DOTTED_ABBREVIATIONS = frozenset(
+    {"NB", "PS", "AUB", "TAV", "IVM", "OA", "BV", "NV", "ZSM", "RK", "PC", "VO", "SO", "PO",
+     "IB", "EO", "DWZ", "TZT", "SVP", "ED", "OV", "AW", "VS", "USA", "UK", "EU", "NL"}
+)  # fmt: skip
+
+
+def _minutes_initials(text: str, add) -> None:
+    """Find people written as their initials in minutes and action lists."""
+    people: set[str] = set()
+    for m in PARTICLE_INITIALS.finditer(text):
+        if m.group() not in NOT_PARTICLE_INITIALS:
+            people.add(m.group())
+    attendance = [(m.start(1), m.end(1)) for m in ATTENDANCE_LINE.finditer(text)]
+    for m in BARE_INITIALS.finditer(text):
+        token = m.group()
+        letters = token.replace(".", "").replace(" ", "")
+        if letters in (DOTTED_ABBREVIATIONS if "." in token else ROLE_ACRONYMS):
+            continue
+        on_list = any(a <= m.start() < b for a, b in attendance)
+        if on_list or ROLE_BRACKET.match(text, m.end()) and _line_head(text, m.start()):
+            people.add(token)
+    if not people:
+        return
+    for m in BARE_INITIALS.finditer(text):
+        if m.group() in people:
+            add("name", m.start(), m.end(), ADULT_REPLACEMENT)
+    for m in PARTICLE_INITIALS.finditer(text):
+        if m.group() in people:
+            add("name", m.start(), m.end(), ADULT_REPLACEMENT)
+
+
+# Whose parent someone is names the child, also in lower case and in English: "groetjes
+# Sanne (moeder van roos)", "father of Adaeze"; so does whose file it is ("BSN van Lente").
+FAMILY_OF = re.compile(
+    r"(?i:\b(?:moeder|vader|mama|papa|oma|opa|broer(?:tje)?|zus(?:je)?|oppas)[ \t]van"
+    r"|\b(?:father|mother|dad|mum|mom|grandmother|grandfather|parents?)[ \t]of"
+    r"|\b(?:bsn|geboortedatum|dossier|opp|oudergesprek)[ \t]van)"  # "BSN van Lente"
+    r"[ \t]([A-Za-zÀ-ÿ][a-zà-ÿ'’-]{1,30})\b"
+)
+
+
+def _family_of(text: str, add, known, not_names) -> None:
+    """Find the child whose parent a text names: "(moeder van roos)", "father of Adaeze"."""
+    tricky = words.name_words()
+    for m in FAMILY_OF.finditer(text):
+        word = m.group(1)
+        low = word.lower()
+        if low in not_names:
+            continue
+        if low in known or low in tricky or (word[0].isupper() and _not_a_word(low)):
+            add("name", m.start(1), m.end(1))
+            again = re.compile(r"(?<![\w'’-])" + re.escape(word) + r"(?![\w'’-])")
+            for n in again.finditer(text):
+                add("name", n.start(), n.end())
+
+
+# A forwarded mail's header names its sender: "Van: An Peeters <an.peeters@clb-kempen.be>",
+# and the same name again signs it.
+MAIL_SENDER = re.compile(
+    r"(?m)^[ \t>]{0,4}(?:Van|From|Aan|To|Cc)[ \t]?:[ \t]{0,3}"
+    r"([A-ZÀ-Þ][\w'’-]{1,30}"
+    r"(?:[ ](?:(?:van|de|der|den|ter|ten|el|al)[ ]){0,3}[A-ZÀ-Þ][\w'’-]{1,30}){0,3})"
+    r"[ \t]{0,3}[<\[(]"
+)
+
+
+def _mail_senders(text: str, add) -> None:
+    """Find the people in a mail header and where their names come back."""
+    for m in MAIL_SENDER.finditer(text):
+        name = m.group(1)
+        if _acronym(name.split()[0]) or name.lower() in words.not_names():
+            continue  # "Van: IB <ib@...>": a role's mailbox
+        for n in re.finditer(r"(?<![\w'’-])" + re.escape(name) + r"(?![\w'’-])", text):
+            add("name", n.start(), n.end(), ADULT_REPLACEMENT)
+
+
+def _line_head(text: str, start: int) -> bool:
+    """Whether only a list mark stands between the line's start and start ("- A.V. (lk)")."""
+    head = text[text.rfind("\n", 0, start) + 1 : start]
+    return len(head) <= 6 and not head.strip(" \t-*•·0123456789.)")
 
 
 # Who is a parent or another adult of the family: "zijn moeder Mandy", "Mandy (moeder

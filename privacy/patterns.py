@@ -53,6 +53,13 @@ BSN_AGAIN_WITHIN = 40  # characters after a BSN found
 OTHER_NUMBER = re.compile(r"\n|(?i:nummer|nr\b)")  # "leerlingnummer 745623609": its own label
 # One space at most, never a line break ("2024-2025\nwk 4": a year, then a week).
 POSTCODE = re.compile(r"\b[1-9]\d{3}[ \u00a0]?(?!SA|SD|SS|sa|sd|ss)[A-Za-z]{2}\b(?!-)")
+# A helpline's number names nobody: "de Luisterlijn (088-0767000)", "Kindertelefoon: 0800-0432".
+HELPLINE_BEFORE = re.compile(
+    r"(?i)\b(?:luisterlijn|kindertelefoon|veilig[ \t]thuis|113(?:[ \t]zelfmoordpreventie)?|sensoor"
+    r"|korrelatie|alles[ \t]ok[eé]\??[ \t]supportlijn|slachtofferhulp(?:[ \t]nederland)?|awel"
+    r"|opvoedlijn|ouderlijn|fier|mind[ \t]korrelatie|juridisch[ \t]loket|huisartsenpost)"
+    r"[ \t]?(?:\(|:|,)?[ \t]{0,2}(?:bel[ \t]|op[ \t]|via[ \t]|tel\.?[ \t]?)?$"
+)
 # A postcode in lower case with a space is one when a town follows: "9403 kh Assen" (not
 # "2012 en Daarna": two-letter words are no postcode).
 TOWN_AFTER = re.compile(r"[ \t]{1,3}[A-Z][a-z]{2,30}\b")
@@ -189,8 +196,17 @@ SHORT_DATE = re.compile(r"(?<![\w/.-])(\d{1,2})([-/.])(\d{1,2})\2'?(\d{2})(?![\w
 BIRTH_CONTEXT = re.compile(
     r"(geboren|geb\.?|geboortedatum|verjaardag|jarig|geworden)\W{0,3}(?:is\W{1,3})?"
     r"(?:op\W{0,3})?$"
-    r"|jarig:[ \t]{0,3}(?-i:[A-Z])[\w'’-]{1,30}[ \t]{1,3}op[ \t]{1,3}$",  # "Jarig: Saar op 23 mei"
+    r"|jarig:[ \t]{0,3}(?-i:[A-Z])[\w'’-]{1,30}[ \t]{1,3}op[ \t]{1,3}$"  # "Jarig: Saar op 23 mei"
+    # The date in brackets after a remark: "jarig volgende week (2 december)", "jarig op kamp
+    # (3 maart)"; and after a name: "Verjaardag Jamie-Lee 15 augustus".
+    r"|\bjarig\b[^.!?\n()]{0,25}\($"
+    r"|\bverjaardag[ \t]{1,3}(?-i:[A-Z])[\w'’-]{1,30}[ \t]{1,3}$",
     re.I,
+)
+# A birthday in words, in dictated text: "milan is jarig op zeventien juni".
+WORD_BIRTHDAY = re.compile(
+    r"(?i)\b(?:jarig|verjaardag|geboren)[ \t](?:is[ \t])?(?:op[ \t])?"
+    r"(" + _NUMBER_WORD + r"[ \t]{1,2}(?:" + MONTHS + r"))\b"
 )
 # Earlier in the same sentence: "De geboortedatum van Nina staat fout: er staat 12/3/17".
 BIRTH_WORD = re.compile(r"(?i)\b(?:geboortedatum|geboren|geb\.)")
@@ -287,12 +303,30 @@ SAINT_SCHOOL = re.compile(
     rf"(?i:sint|st\.?){_SPACE}{{1,3}}[a-zA-Z][a-z'’-]{{2,30}}\b"
 )
 # Flemish schools are often a saint's institute or college: "Sint-Jozefsinstituut".
-FLEMISH_SCHOOL = re.compile(r"(?<![\w'’-])Sint-[A-Z][\w'’-]{2,40}?(?:instituut|college)\b")
+FLEMISH_SCHOOL = re.compile(  # ... also in two words: "Sint-Ursula Instituut"
+    r"(?<![\w'’-])Sint-[A-Z][\w'’-]{2,40}?[ \t]?(?:[Ii]nstituut|[Cc]ollege)\b"
+)
+# A school group by its name: "Scholengemeenschap Het Drieluik", "CSG Dingstede".
+SCHOOL_GROUP = re.compile(
+    r"(?<![\w'’-])(?:Scholengemeenschap|Scholengroep|CSG|RSG|OSG)[ \t]"
+    r"(?:(?:De|Het|'t)[ \t])?[A-Z][\w'’-]{2,30}"
+)
+# A parent or an intern who writes in English: "the new teaching assistant at The Globe".
+ENGLISH_SCHOOL = re.compile(
+    r"(?i:\b(?:teacher|assistant|intern|work(?:s|ed|ing)?|teach(?:es|ing)?|pupils?|students?"
+    r"|principal|enrolled|start(?:s|ed|ing)?)[ \t](?:here[ \t])?at)"
+    r"[ \t](The[ \t][A-Z][a-z]{2,30})\b"
+)
 # In a text typed all in lower case (dictated, a phone): "leerkracht van groep 8 van de
 # kameleon", "bij ons op de kleine prins". Only these two frames, and never a word that
 # names a part of a school or a time ("groep 8 van de buurschool", "bij ons op het plein").
 LOWER_SCHOOL_CONTEXT = re.compile(
-    r"\b(?:(?:groep|gr\.?)[ \t]?\d{1,2}[ \t]van|bij[ \t]ons[ \t]op)[ \t](?:de|het|'t)[ \t]"
+    # ... and with the group in words and "op" ("groep drie op de linde"), or after who works
+    # there ("de gymleraar van de vlieger").
+    r"\b(?:(?:groep|gr\.?)[ \t]?(?:\d{1,2}|een|twee|drie|vier|vijf|zes|zeven|acht)[ \t](?:van|op)"
+    r"|bij[ \t]ons[ \t]op"
+    r"|(?:gymleraar|gymjuf|gymmeester|leerkracht|ib'?er|ib-er|directeur|directrice|conciërge)"
+    r"[ \t](?:van|op))[ \t](?:de|het|'t)[ \t]"
     r"([a-z][a-z'’-]{2,30})(?:[ \t]([a-z][a-z'’-]{2,30}))?\b"
 )
 NOT_LOWER_SCHOOLS = frozenset(
@@ -300,7 +334,11 @@ NOT_LOWER_SCHOOLS = frozenset(
      "meester", "week", "dag", "ochtend", "middag", "bovenbouw", "onderbouw", "middenbouw",
      "kleuters", "buren", "andere", "vorige", "zelfde", "nieuwe", "oude", "hele", "eerste",
      "laatste", "gym", "gymzaal", "bso", "tso", "opvang", "peuterspeelzaal", "overblijf",
-     "kinderen", "leerlingen", "ouders", "thema", "methode", "les", "toets", "cito"}
+     "kinderen", "leerlingen", "ouders", "thema", "methode", "les", "toets", "cito", "fiets",
+     "camping", "foto", "computer", "tablet", "markt", "wc", "toilet", "trap", "kermis", "bank",
+     "mat", "tafel", "stoel", "vloer", "bus", "excursie", "zolder", "kamp", "kring", "lijst",
+     "wachtlijst", "dinsdag", "maandag", "woensdag", "donderdag", "vrijdag", "zaterdag",
+     "zondag", "kleutergroep", "kleuterklas", "basisschool", "middelbare", "brugklas"}
 )  # fmt: skip
 # A second lower-case word belongs to the name only after an adjective ("de kleine prins").
 _NOT_NAME_TAIL = frozenset(
@@ -874,6 +912,8 @@ def dates(text: str):
             or (year is not None and this_year - 14 <= 2000 + year <= this_year - 4)
         )
         yield m.start(), m.end(), birth
+    for m in WORD_BIRTHDAY.finditer(text):
+        yield m.start(1), m.end(1), True
     lists, last_birthday = None, None
     for m in DAY_MONTH.finditer(text):
         before = text[max(0, m.start() - 30) : m.start()]
@@ -1115,6 +1155,8 @@ def schools(text: str):
     """Yield (start, end) of school names that need no list: prefix + name, or one word."""
     for m in SCHOOL.finditer(text):
         name = m.group().split()[-1]
+        if name == "I" and m.group()[:2] == "so":
+            continue  # English: "so I feel a bit lost"
         if m.group().startswith("school"):
             # The noun, not a prefix: "we vieren op school Keti Koti", "mag de school het OPP
             # vaststellen". What follows may still name a school: "op school De Wegwijzer",
@@ -1160,6 +1202,11 @@ def schools(text: str):
         yield m.start(), m.end()
     for m in FLEMISH_SCHOOL.finditer(text):
         yield m.start(), m.end()
+    for m in SCHOOL_GROUP.finditer(text):
+        yield m.start(), m.end()
+    for m in ENGLISH_SCHOOL.finditer(text):
+        if m.group(1).split()[1].lower() not in ("hague", "netherlands", "moment", "same", "end"):
+            yield m.start(1), m.end(1)
     for m in EARLIER_SCHOOL_APPOSITION.finditer(text):
         if m.group(1).split()[0].lower() not in words.not_names():
             yield m.start(1), m.end(1)
@@ -1168,8 +1215,8 @@ def schools(text: str):
             first, second = m.group(1), m.group(2)
             if first in NOT_LOWER_SCHOOLS or first.endswith("school"):
                 continue
-            if first in words.not_names() or first in NOT_SCHOOLS:
-                continue
+            if first in NOT_SCHOOLS:
+                continue  # (a word that is never a name may still name a school here)
             keep_second = second and first.endswith("e") and second not in _NOT_NAME_TAIL
             article = text.rfind(" ", 0, m.start(1) - 1) + 1  # "de kameleon": with its "de"
             yield article, m.end(2) if keep_second else m.end(1)

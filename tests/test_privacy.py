@@ -530,10 +530,11 @@ LABELLED_SCHOOLS = [
 # another such helper and committed unread after round nine's last change to the guard,
 # measured once right after (docs/PRIVACY.md) and tuned on since. heldout-18 (480 texts)
 # was written the same day by a third such helper and committed unread after the tuning on
-# heldout-17, measured once at the end of round nine (docs/PRIVACY.md). heldout-19 (480
+# heldout-17, measured once at the end of round nine (docs/PRIVACY.md) and tuned on since
+# (round ten). heldout-19 (480
 # texts) was written on 6 December 2026 by a fourth such helper and committed unread before
 # round ten tuned the guard on heldout-18.
-FROZEN: set[str] = {"heldout-18", "heldout-19"}
+FROZEN: set[str] = {"heldout-19"}
 
 
 def labelled_sets(frozen=False):
@@ -1215,3 +1216,65 @@ def test_the_writer_who_signs_gets_the_placeholder_of_an_adult(text, writer):
     found = {text[f.start : f.end]: f.replacement for f in privacy.scan(text)}
     assert found[writer] == "[naam]"
     assert found.get("Daan", found.get("daan")) == "[leerling]"
+
+
+@pytest.mark.parametrize(
+    "text, kind, found",
+    [
+        # Round ten, tuned on heldout-18 after its one measurement: initials in minutes.
+        ("Aanwezig: KdW (lk), P.H. (IB), TB\n- KdW meldt onrust.\n- TB belt ouders.", "name",
+         ["KdW", "P.H.", "TB", "KdW", "TB"]),
+        ("- R.J. (ambulant begeleider): observatie in de gymles", "name", ["R.J."]),
+        ("EvS neemt contact op met de jeugdarts.", "name", ["EvS"]),
+        ("Aanwezig: IB, CJG, directie en GGD.", "name", []),
+        ("De PvdA en het CvB willen een plan; N.B. niet delen.", "name", []),
+        # Whose child, whose file, who sent the mail.
+        ("groetjes Ilse (moeder van lieve)", "name", ["Ilse", "lieve"]),
+        ("Dear juf, I am the father of Chidera. Chidera is sad.", "name", ["Chidera", "Chidera"]),
+        ("Klopt het BSN van Storm wel?", "name", ["Storm"]),
+        ("Van: Els Wouters <els.wouters@example.be>\n\nGroet,\nEls Wouters", "name",
+         ["Els Wouters", "Els Wouters"]),
+        ("Van: IB <ib@example.nl>\nAan: jgz@example.nl", "name", []),
+        # A surname ends where its address begins.
+        ("Klacht van meneer Dekkers van Esdoornlaan 9 over de pauze.", "name", ["Dekkers"]),
+        ("Geachte meester Vermeer, wij maken ons zorgen.", "name", ["Vermeer"]),
+        ("Ze tekent graag, net als Johannes Vermeer.", "name", []),
+        # Schools in dictated text and in other shapes.
+        ("ik ben juf petra van groep vier op de kameleon en ik", "school", ["de kameleon"]),
+        ("ik ben de gymjuf van de regenboog en heb een vraag", "school", ["de regenboog"]),
+        ("groep acht op de fiets naar het museum", "school", []),
+        ("Hij gaat naar Scholengemeenschap De Rietlanden.", "school",
+         ["Scholengemeenschap De Rietlanden"]),
+        ("Ik geef les in het 4de leerjaar van Sint-Lodewijk College.", "school",
+         ["Sint-Lodewijk College"]),
+        ("I work as a teacher at The Compass in Delft.", "school", ["The Compass"]),
+        ("I don't speak Dutch, so I ask here.", "school", []),
+        # Birthdays without a year where the words say so.
+        ("Bram – jarig in de meivakantie (4 mei)", "birthdate", ["4 mei"]),
+        ("Verjaardag Sem-Jay 9 juni, trakteert op school.", "birthdate", ["9 juni"]),
+        ("sara is jarig op negentien maart", "birthdate", ["negentien maart"]),
+        ("De toets is op 9 juni.", "birthdate", []),
+    ],
+)  # fmt: skip
+def test_what_heldout_18_showed_is_found(text, kind, found):
+    got = [f.text for f in privacy.scan(text) if f.kind == kind]
+    assert got == found, got
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hij heeft een poster van Santiago Giménez boven zijn bed.",
+        "Ze speelt thuis Zelda en praat over Link.",
+        "We lezen De brief voor de koning; hij wil Tiuri zijn.",
+        "Na Roald Dahl wil ze alles over Matilda lezen.",
+        "De mascotte Kiki de Koala gaat mee naar huis; Kiki slaapt in een mand.",
+        "Ze willen elke dag Juf Roos kijken.",
+        "Joy in de klas: tips voor de sfeer in december?",
+        "There is a boy who never speaks in class.",
+        "Juf, mag ik naar de wc? – de hele dag door, groep 3",
+        "Bel de Luisterlijn (088-0767000) of de Kindertelefoon.",
+    ],
+)
+def test_the_false_alarms_heldout_18_showed_are_gone(text):
+    assert privacy.scan(text) == [], [(f.kind, f.text) for f in privacy.scan(text)]
