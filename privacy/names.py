@@ -330,6 +330,11 @@ def _character_phrases() -> re.Pattern:
     return _phrases(phrase for phrase, _ in words.characters())
 
 
+@lru_cache(maxsize=8)
+def _case_sensitive(pattern: re.Pattern) -> re.Pattern:
+    return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
+
+
 @cache
 def _works() -> tuple[tuple[re.Pattern, tuple[str, ...]], ...]:
     """The works whose characters the list names ("frozen = elsa, olaf"), each on its own."""
@@ -773,13 +778,14 @@ def find_names(text: str, add, numbers: list[int] | None = None) -> None:
 # "EvL") are a person wherever they stand; capitals alone ("AH", "PK") and dotted ones
 # ("M.B.") only on a line of who was there or right before a role in brackets ("A.V. (lk)"),
 # and then wherever they come back in the same text.
-PARTICLE_INITIALS = re.compile(r"(?<![\w.'’-])[A-Z](?:v|vd|vdr|d|t|te|vh)[A-Z](?![\w'’-])")
+# (The look behind comes after the first capital: the engine then skips to capitals.)
+PARTICLE_INITIALS = re.compile(r"[A-Z](?<![\w.'’-][A-Z])(?:v|vd|vdr|d|t|te|vh)[A-Z](?![\w'’-])")
 NOT_PARTICLE_INITIALS = frozenset(
     {"PvdA", "PvdD", "CvB", "RvT", "RvC", "RvdK", "CvdK", "KvK", "PvA", "PvE", "VvE", "OvJ",
      "RvS", "MvT", "CvO", "CvT", "CvI", "BvO", "TvO", "DvD"}
 )  # fmt: skip
 BARE_INITIALS = re.compile(
-    r"(?<![\w.'’/&-])(?:[A-Z]{2,3}|[A-Z]\.(?:[ ]?[A-Z]\.){1,2})(?![\w'’/&-])"
+    r"[A-Z](?<![\w.'’/&-][A-Z])(?:[A-Z]{1,2}|\.(?:[ ]?[A-Z]\.){1,2})(?![\w'’/&-])"
 )
 ATTENDANCE_LINE = re.compile(
     r"(?im)^[ \t\-*•]{0,4}(?:aanwezig(?:en)?|afwezig|afgemeld|met[ \t]kennisgeving[ \t]afwezig"
@@ -813,13 +819,19 @@ def _minutes_initials(text: str, add) -> None:
         if m.group() not in NOT_PARTICLE_INITIALS:
             people.add(m.group())
     attendance = [(m.start(1), m.end(1)) for m in ATTENDANCE_LINE.finditer(text)]
+    line_starts = [0] + [m.end() for m in NEWLINE.finditer(text)]
     for m in BARE_INITIALS.finditer(text):
         token = m.group()
+        if token in people:
+            continue
         letters = token.replace(".", "").replace(" ", "")
         if letters in (DOTTED_ABBREVIATIONS if "." in token else ROLE_ACRONYMS):
             continue
-        on_list = any(a <= m.start() < b for a, b in attendance)
-        if on_list or ROLE_BRACKET.match(text, m.end()) and _line_head(text, m.start()):
+        k = bisect.bisect_right(attendance, (m.start(), len(text))) - 1
+        on_list = k >= 0 and attendance[k][0] <= m.start() < attendance[k][1]
+        line_start = line_starts[bisect.bisect_right(line_starts, m.start()) - 1]
+        head = text[line_start : m.start()]
+        if on_list or ROLE_BRACKET.match(text, m.end()) and _line_head(head):
             people.add(token)
     if not people:
         return
@@ -833,27 +845,36 @@ def _minutes_initials(text: str, add) -> None:
 
 # Whose parent someone is names the child, also in lower case and in English: "groetjes
 # Sanne (moeder van roos)", "father of Adaeze"; so does whose file it is ("BSN van Lente").
-FAMILY_OF = re.compile(
-    r"(?i:\b(?:moeder|vader|mama|papa|oma|opa|broer(?:tje)?|zus(?:je)?|oppas)[ \t]van"
-    r"|\b(?:father|mother|dad|mum|mom|grandmother|grandfather|parents?)[ \t]of"
-    r"|\b(?:bsn|geboortedatum|dossier|opp|oudergesprek)[ \t]van)"  # "BSN van Lente"
-    r"[ \t]([A-Za-zÀ-ÿ][a-zà-ÿ'’-]{1,30})\b"
-)
+# Found from the linking word: a search for "moeder|vader|..." at every position costs
+# more than the rest of the rule ("van" and "of" are rare enough to check the word before).
+FAMILY_LINK = re.compile(r"[ \t](van|of)[ \t]([A-Za-zÀ-ÿ][a-zà-ÿ'’-]{1,30})\b")
+FAMILY_BEFORE = {
+    "van": re.compile(
+        r"(?i)\b(?:moeder|vader|mama|papa|oma|opa|broer(?:tje)?|zus(?:je)?|oppas"
+        r"|bsn|geboortedatum|dossier|opp|oudergesprek)$"  # "BSN van Lente"
+    ),
+    "of": re.compile(r"(?i)\b(?:father|mother|dad|mum|mom|grandmother|grandfather|parents?)$"),
+}
 
 
 def _family_of(text: str, add, known, not_names) -> None:
     """Find the child whose parent a text names: "(moeder van roos)", "father of Adaeze"."""
     tricky = words.name_words()
-    for m in FAMILY_OF.finditer(text):
-        word = m.group(1)
+    children: set[str] = set()
+    for m in FAMILY_LINK.finditer(text):
+        word = m.group(2)
         low = word.lower()
-        if low in not_names:
+        if word in children or low in not_names:
+            continue
+        if not FAMILY_BEFORE[m.group(1)].search(text, max(0, m.start() - 16), m.start()):
             continue
         if low in known or low in tricky or (word[0].isupper() and _not_a_word(low)):
-            add("name", m.start(1), m.end(1))
-            again = re.compile(r"(?<![\w'’-])" + re.escape(word) + r"(?![\w'’-])")
-            for n in again.finditer(text):
-                add("name", n.start(), n.end())
+            children.add(word)
+    # The child's name again, in one pass over the words (one search per child would cost
+    # the text's length for each).
+    for w in WORD.finditer(text) if children else ():
+        if w.group().strip("'’-") in children:
+            add("name", w.start(), w.start() + len(w.group().rstrip("'’-")))
 
 
 # A forwarded mail's header names its sender: "Van: An Peeters <an.peeters@clb-kempen.be>",
@@ -866,19 +887,26 @@ MAIL_SENDER = re.compile(
 )
 
 
+MAX_SENDERS = 10  # a thread of forwarded mails has a few; more is no mail
+
+
 def _mail_senders(text: str, add) -> None:
     """Find the people in a mail header and where their names come back."""
+    senders: set[str] = set()
     for m in MAIL_SENDER.finditer(text):
         name = m.group(1)
         if _acronym(name.split()[0]) or name.lower() in words.not_names():
             continue  # "Van: IB <ib@...>": a role's mailbox
+        senders.add(name)
+        if len(senders) > MAX_SENDERS:
+            break
+    for name in senders:  # a few: each costs one search of the text
         for n in re.finditer(r"(?<![\w'’-])" + re.escape(name) + r"(?![\w'’-])", text):
             add("name", n.start(), n.end(), ADULT_REPLACEMENT)
 
 
-def _line_head(text: str, start: int) -> bool:
-    """Whether only a list mark stands between the line's start and start ("- A.V. (lk)")."""
-    head = text[text.rfind("\n", 0, start) + 1 : start]
+def _line_head(head: str) -> bool:
+    """Whether a line's start up to a word holds only a list mark ("- A.V. (lk)")."""
     return len(head) <= 6 and not head.strip(" \t-*•·0123456789.)")
 
 
@@ -1510,9 +1538,17 @@ def _masked(text: str) -> set[int]:
         for w in WORD.finditer(text, start, end):
             masked.add(w.start())
 
-    for m in _not_name_phrases().finditer(text):
+    # The phrase lists are in lower case: matched on the text in lower case they cost half
+    # of what a case-insensitive match costs, unless lower case changes the text's length.
+    low = text.lower()
+    subject = low if len(low) == len(text) else text
+
+    def phrases(pattern: re.Pattern) -> re.Pattern:
+        return _case_sensitive(pattern) if subject is low else pattern
+
+    for m in phrases(_not_name_phrases()).finditer(subject):
         mask(m.start(), m.end())
-    for m in _public_names().finditer(text):
+    for m in phrases(_public_names()).finditer(subject):
         mask(m.start(), m.end())
         # "Floortje van Jacques Vriens", "Pippi Langkous van Astrid Lindgren": the title.
         before = TITLE_BEFORE.search(text, max(0, m.start() - 8), m.start())
@@ -1542,13 +1578,14 @@ def _masked(text: str) -> set[int]:
             for w in WORD.finditer(text, m.start() + part.end(), m.end()):
                 if w.group()[:1].isupper() and w.group().lower() not in words.not_names():
                     characters.add(w.group().lower())
-    for m in _character_phrases().finditer(text):
+    for m in phrases(_character_phrases()).finditer(subject):
         mask(m.start(), m.end())
-        for w in WORD.finditer(m.group()):
+        phrase = text[m.start() : m.end()]
+        for w in WORD.finditer(phrase):
             if w.group()[:1].isupper() and w.group().lower() not in words.not_names():
                 characters.add(w.group().lower())
         for work, names in _works():
-            if work.fullmatch(m.group()):
+            if work.fullmatch(phrase):
                 characters.update(names)
     if characters:
         found = list(WORD.finditer(text))

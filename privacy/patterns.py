@@ -904,7 +904,11 @@ def dates(text: str):
             yield m.start(), m.end(), birth
     for m in ENGLISH_BIRTH_DATE.finditer(text):
         yield m.start(1), m.end(1), True
-    for m in WORD_DATE.finditer(text):
+    # Dates in words are rare: a look for the words they need first (a case-insensitive
+    # search of every position costs more than the rest of this function).
+    low = text.lower()
+    in_words = "tweeduizend" in low or "negentienhonderd" in low
+    for m in WORD_DATE.finditer(text) if in_words else ():
         year = word_number(m.group("year").lower()) if m.group("year") else None
         birth = (
             BIRTH_CONTEXT.search(text[max(0, m.start() - 30) : m.start()]) is not None
@@ -912,7 +916,8 @@ def dates(text: str):
             or (year is not None and this_year - 14 <= 2000 + year <= this_year - 4)
         )
         yield m.start(), m.end(), birth
-    for m in WORD_BIRTHDAY.finditer(text):
+    birthday = "jarig" in low or "verjaardag" in low or "geboren" in low
+    for m in WORD_BIRTHDAY.finditer(text) if birthday else ():
         yield m.start(1), m.end(1), True
     lists, last_birthday = None, None
     for m in DAY_MONTH.finditer(text):
@@ -1204,7 +1209,7 @@ def schools(text: str):
         yield m.start(), m.end()
     for m in SCHOOL_GROUP.finditer(text):
         yield m.start(), m.end()
-    for m in ENGLISH_SCHOOL.finditer(text):
+    for m in ENGLISH_SCHOOL.finditer(text) if "The" in text else ():
         if m.group(1).split()[1].lower() not in ("hague", "netherlands", "moment", "same", "end"):
             yield m.start(1), m.end(1)
     for m in EARLIER_SCHOOL_APPOSITION.finditer(text):
