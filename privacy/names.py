@@ -768,6 +768,7 @@ def find_names(text: str, add, numbers: list[int] | None = None) -> None:
     _again(text, tokens, lows, found, add)
     _minutes_initials(text, add)
     _family_of(text, add, known, not_names)
+    _exports_and_nicknames(text, add, known | extra, not_names)
     _mail_senders(text, add)
     # Last: a name the words found already keeps its span ("Kindkaart Hidde Bharos⏎06-...").
     _names_by_layout(text, add, masked | named, found_numbers)
@@ -787,8 +788,20 @@ NOT_PARTICLE_INITIALS = frozenset(
 BARE_INITIALS = re.compile(
     r"[A-Z](?<![\w.'’/&-][A-Z])(?:[A-Z]{1,2}|\.(?:[ ]?[A-Z]\.){1,2})(?![\w'’/&-])"
 )
+# Dotted initials with a particle ("M.v.d.B.", "R.v.E.") are a person wherever they stand.
+DOTTED_PARTICLE_INITIALS = re.compile(
+    r"[A-Z](?<![\w.-][A-Z])\.(?:(?:v|d|vd|t|te)\.){1,3}[A-Z]\.(?:[A-Z]\.)?(?![\w'’-])"
+)
+# Dotted initials in brackets after who someone is: "Ouder (J.T.) dreigt", "My mentor (K.S.)".
+BRACKET_INITIALS = re.compile(r"\((?=[A-Z]\.)([A-Z]\.(?:[ ]?[A-Z]\.){1,2})\)")
+# In hasty minutes in lower case: "aanw: m.h. (moeder), r. de jong (ib), s. wijnja (ab)".
+LOWER_ATTENDEE = re.compile(
+    r"(?<![\w.])[a-z]\.(?:[ ]?[a-z]\.){0,2}"
+    r"(?:[ ](?:(?:van|de|der|den|ten|ter|'t)[ ]){0,3}[a-z][a-z'’-]{1,30})?(?=[ ]?\()"
+)
 ATTENDANCE_LINE = re.compile(
-    r"(?im)^[ \t\-*•]{0,4}(?:aanwezig(?:en)?|afwezig|afgemeld|met[ \t]kennisgeving[ \t]afwezig"
+    r"(?im)^[ \t\-*•]{0,4}(?:aanwezig(?:en)?|aanw\.?|afwezig|afgemeld"
+    r"|met[ \t]kennisgeving[ \t]afwezig"
     r"|present|absent|deelnemers|notulist|notulen|voorzitter|gespreksleider)\b[^:\n]{0,30}:"
     r"([^\n]{1,400})"
 )
@@ -818,7 +831,16 @@ def _minutes_initials(text: str, add) -> None:
     for m in PARTICLE_INITIALS.finditer(text):
         if m.group() not in NOT_PARTICLE_INITIALS:
             people.add(m.group())
+    dotted_people = {m.group() for m in DOTTED_PARTICLE_INITIALS.finditer(text)}
+    for m in BRACKET_INITIALS.finditer(text):
+        if m.group(1).replace(".", "").replace(" ", "") not in DOTTED_ABBREVIATIONS:
+            people.add(m.group(1))
     attendance = [(m.start(1), m.end(1)) for m in ATTENDANCE_LINE.finditer(text)]
+    for start, end in attendance:
+        for m in LOWER_ATTENDEE.finditer(text, start, end):
+            surname = m.group().rsplit(" ", 1)[-1]
+            if "." in surname or surname not in words.not_names():
+                people.add(m.group())
     line_starts = [0] + [m.end() for m in NEWLINE.finditer(text)]
     for m in BARE_INITIALS.finditer(text):
         token = m.group()
@@ -831,10 +853,20 @@ def _minutes_initials(text: str, add) -> None:
         on_list = k >= 0 and attendance[k][0] <= m.start() < attendance[k][1]
         line_start = line_starts[bisect.bisect_right(line_starts, m.start()) - 1]
         head = text[line_start : m.start()]
-        if on_list or ROLE_BRACKET.match(text, m.end()) and _line_head(head):
+        # A text that writes one person as dotted initials with a particle writes the
+        # others that way too: "R.v.E. weer te laat, L.K. boos op R.v.E.".
+        styled = dotted_people and "." in token
+        if on_list or styled or ROLE_BRACKET.match(text, m.end()) and _line_head(head):
             people.add(token)
+    people |= dotted_people
     if not people:
         return
+    lower = [p for p in people if p[:1].islower()]
+    for m in _alternatives(lower).finditer(text) if lower else ():
+        add("name", m.start(), m.end(), ADULT_REPLACEMENT)
+    for m in DOTTED_PARTICLE_INITIALS.finditer(text):
+        if m.group() in people:
+            add("name", m.start(), m.end(), ADULT_REPLACEMENT)
     for m in BARE_INITIALS.finditer(text):
         if m.group() in people:
             add("name", m.start(), m.end(), ADULT_REPLACEMENT)
@@ -903,6 +935,55 @@ def _mail_senders(text: str, add) -> None:
     for name in senders:  # a few: each costs one search of the text
         for n in re.finditer(r"(?<![\w'’-])" + re.escape(name) + r"(?![\w'’-])", text):
             add("name", n.start(), n.end(), ADULT_REPLACEMENT)
+
+
+# A pupil administration's export: surname, initials, particles, then a cell ("Dijk, S. van
+# | gr 5 |", "Öztürk, D. | gr 5").
+EXPORT_NAME = re.compile(
+    r"(?m)^[ \t]{0,4}([A-ZÀ-Þ][\w'’-]{1,30},[ ](?:[A-Z]\.){1,3}"
+    r"(?:[ ](?:van|de|der|den|ter|ten|'t|te)){0,3})(?=[ \t]*(?:\||\t|[–—][ ]|-[ ]|;))"
+)
+# On a line of who was there, a role and then a person: "zorgcoördinator Griet Vandenberghe".
+CAPITAL_PAIR = re.compile(
+    r"(?<![\w'’-])([A-ZÀ-Þ][a-zà-ÿ]{1,20}(?:-[A-Z][a-zà-ÿ]{1,20})?)"
+    r"((?:[ ](?:van|de|der|den|ter|ten|'t|te|De|Van|Den|Der)){0,3}[ ][A-ZÀ-Þ][\w'’-]{1,30})"
+)
+# What a pupil is called instead: "Bas (die iedereen Bassie noemt)", "Tijn, die door iedereen
+# Tijntje wordt genoemd", "Dasha (eigenlijk Daria Oliinyk)".
+_NICK = r"([A-ZÀ-Þ][a-zà-ÿ]{1,20})"
+NICKNAME = re.compile(
+    r"(?:" + _NICK + r",?[ ]\(?)?"
+    r"(?:die[ ](?:iedereen|we|wij|ze|zij|de[ ]klas)[ ]" + _NICK + r"[ ]noem(?:t|en|de|den)\b"
+    r"|die[ ]door[ ](?:iedereen|ons|de[ ]klas)[ ]" + _NICK + r"[ ]wordt[ ]genoemd\b"
+    r"|(?<=\()(?:eigenlijk|officieel|voluit)[ ]"
+    r"([A-ZÀ-Þ][\w'’-]{1,30}(?:[ ][A-ZÀ-Þ][\w'’-]{1,30}){0,2})\))"
+)
+
+
+def _exports_and_nicknames(text: str, add, known, not_names) -> None:
+    """Find names in an administration's export, after a role in minutes, and nicknames."""
+    found = []
+    for m in EXPORT_NAME.finditer(text):
+        if m.group(1).split(",")[0].lower() not in not_names:
+            found.append(m.group(1).rstrip())
+    for m in ATTENDANCE_LINE.finditer(text):
+        for n in CAPITAL_PAIR.finditer(text, m.start(1), m.end(1)):
+            first = n.group(1).split("-")[0].lower()
+            last = n.group(2).split()[-1]
+            if first not in not_names and (first in known or _not_a_word(last)):
+                add("name", n.start(), n.end())
+    for m in NICKNAME.finditer(text):
+        for g in (1, 2, 3, 4):
+            if m.group(g) and m.group(g).lower() not in not_names:
+                add("name", m.start(g), m.end(g))
+    for m in _alternatives(found).finditer(text) if found else ():
+        add("name", m.start(), m.end())
+
+
+def _alternatives(found: list[str]) -> re.Pattern:
+    """One pattern for a few names found, each as a whole word ("r. de jong", "m.h.")."""
+    alternatives = "|".join(re.escape(p) for p in sorted(found, key=len, reverse=True)[:20])
+    return re.compile(r"(?<![\w.'’-])(?:" + alternatives + r")(?![\w'’-])")
 
 
 def _line_head(head: str) -> bool:

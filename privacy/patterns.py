@@ -271,9 +271,12 @@ NOT_BIRTH_CONTEXT = re.compile(
     r"|gedateerd)\W{0,3}$",
     re.I,
 )
+CHILDCARE = frozenset({"bso", "kinderopvang", "kinderdagverblijf", "kdv", "peuterspeelzaal", "psz"})
 SCHOOL_PREFIXES = (
     "basisschool", "obs", "cbs", "pcbs", "rkbs", "kbs", "ibs", "ikc", "kindcentrum", "sbo", "so",
     "ebs", "gbs", "vbs", "kc", "bs", "pcb",
+    # Childcare by its name: "BSO De Speelhaven", "Kinderopvang 't Kabouterhuis".
+    "bso", "kinderopvang", "kinderdagverblijf", "kdv", "peuterspeelzaal", "psz",
     "jenaplanschool", "montessorischool", "daltonschool", "vrijeschool",
 )  # fmt: skip
 _ABBREVIATED = r"o\.b\.s\.|c\.b\.s\.|k\.b\.s\.|r\.k\.b\.s\.|p\.c\.b\.s\."
@@ -416,7 +419,8 @@ SCHOOL_BY_GROUP = re.compile(
 )
 WORKS = frozenset(
     {"aflevering", "afleveringen", "boek", "boeken", "film", "serie", "liedje", "liedjes",
-     "programma", "uitzending", "krant", "tijdschrift", "spel", "musical", "voorstelling"}
+     "programma", "uitzending", "krant", "tijdschrift", "spel", "musical", "voorstelling",
+     "voorlezen", "voorgelezen", "prentenboek", "verhaal", "gelezen", "lezen"}
 )  # fmt: skip
 # "Op 't Startblok (groep 5) zit ...": a name with an article, then the group in brackets.
 SCHOOL_BEFORE_GROUP = re.compile(
@@ -1160,8 +1164,10 @@ def schools(text: str):
     """Yield (start, end) of school names that need no list: prefix + name, or one word."""
     for m in SCHOOL.finditer(text):
         name = m.group().split()[-1]
-        if name == "I" and m.group()[:2] == "so":
-            continue  # English: "so I feel a bit lost"
+        if m.group()[:2] == "so" and re.match(r"I(?:['’]|$)", name):
+            continue  # English: "so I feel a bit lost", "so I'm alone"
+        if name.lower() in words.not_names() and m.group().split()[0].lower() in CHILDCARE:
+            continue  # "Kinderopvang Humankind": a company, no one place
         if m.group().startswith("school"):
             # The noun, not a prefix: "we vieren op school Keti Koti", "mag de school het OPP
             # vaststellen". What follows may still name a school: "op school De Wegwijzer",

@@ -533,8 +533,9 @@ LABELLED_SCHOOLS = [
 # heldout-17, measured once at the end of round nine (docs/PRIVACY.md) and tuned on since
 # (round ten). heldout-19 (480
 # texts) was written on 6 December 2026 by a fourth such helper and committed unread before
-# round ten tuned the guard on heldout-18.
-FROZEN: set[str] = {"heldout-19"}
+# round ten tuned the guard on heldout-18, measured once after that tuning (docs/PRIVACY.md)
+# and tuned on since.
+FROZEN: set[str] = set()
 
 
 def labelled_sets(frozen=False):
@@ -1277,4 +1278,51 @@ def test_what_heldout_18_showed_is_found(text, kind, found):
     ],
 )
 def test_the_false_alarms_heldout_18_showed_are_gone(text):
+    assert privacy.scan(text) == [], [(f.kind, f.text) for f in privacy.scan(text)]
+
+
+@pytest.mark.parametrize(
+    "text, kind, found",
+    [
+        # Round ten, tuned on heldout-19 after its one measurement: initials of other shapes.
+        ("di: K.v.D. pakt de bal af, B.K. boos op K.v.D.", "name", ["K.v.D.", "B.K.", "K.v.D."]),
+        ("Een vader (H.B.) belde boos op.", "name", ["H.B."]),
+        ("aanw: j.k. (vader), t. de boer (ib), ik\n- t. de boer belt", "name",
+         ["j.k.", "t. de boer", "t. de boer"]),
+        ("N.B. (niet delen) de V.O.-school", "name", []),
+        # An export of the pupil administration, names after a role in minutes, nicknames.
+        ("Vos, T. van der | gr 6 | druk\nAkın, E. | gr 6 | stil\nVos, T. van der belt", "name",
+         ["Vos, T. van der", "Akın, E.", "Vos, T. van der"]),
+        ("Aanwezig: zorgcoördinator Lieve Vanderstraeten, ouders", "name",
+         ["Lieve Vanderstraeten"]),
+        ("Jip (die iedereen Jippie noemt) wil niet.", "name", ["Jip", "Jippie"]),
+        ("Een jongen, die door iedereen Mo wordt genoemd, huilt.", "name", ["Mo"]),
+        ("Sasha (eigenlijk Oleksandr Koval) zit in groep 4.", "name",
+         ["Sasha", "Oleksandr Koval"]),
+        # Childcare by name, not a chain, not software.
+        ("Hij gaat daarna naar BSO De Vlieger.", "school", ["BSO De Vlieger"]),
+        ("Ze gaat naar Kinderopvang Partou.", "school", []),
+        ("Ik zet het in Smartschool.", "school", []),
+        ("Na het voorlezen van De Gruffalo brult hij.", "school", []),
+    ],
+)  # fmt: skip
+def test_what_heldout_19_showed_is_found(text, kind, found):
+    got = [f.text for f in privacy.scan(text) if f.kind == kind]
+    assert got == found, got
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Koning Filip kwam op bezoek.",
+        "Hij wil net zo goed worden als Romelu Lukaku.",
+        "De kleuters zijn dol op Bolke de Beer.",
+        "We lezen Pluk van de Petteflet; Zaza is hun favoriet.",
+        "Hij speelt Puck, de elf, in de musical.",
+        "Hij blijft de grote Jan uithangen.",
+        "The kids call me 'miss' instead of juf, because I'm English.",
+        "My mentor is out a lot, so I'm alone with the group.",
+    ],
+)
+def test_the_false_alarms_heldout_19_showed_are_gone(text):
     assert privacy.scan(text) == [], [(f.kind, f.text) for f in privacy.scan(text)]
