@@ -534,8 +534,9 @@ LABELLED_SCHOOLS = [
 # (round ten). heldout-19 (480
 # texts) was written on 6 December 2026 by a fourth such helper and committed unread before
 # round ten tuned the guard on heldout-18, measured once after that tuning (docs/PRIVACY.md)
-# and tuned on since.
-FROZEN: set[str] = set()
+# and tuned on since. heldout-20 (480 texts) was written by a fifth such helper while the
+# guard was tuned on heldout-19, and committed unread after that tuning.
+FROZEN: set[str] = {"heldout-20"}
 
 
 def labelled_sets(frozen=False):
