@@ -972,7 +972,10 @@ def _exports_and_nicknames(text: str, add, known, not_names) -> None:
             last = n.group(2).split()[-1]
             if first not in not_names and (first in known or _not_a_word(last)):
                 add("name", n.start(), n.end())
-    for m in NICKNAME.finditer(text):
+    # The words a nickname needs first: the pattern opens with an optional name, so a search
+    # of every position would cost more than the rest of this function.
+    nicknamed = any(w in text for w in ("noem", "eigenlijk", "officieel", "voluit"))
+    for m in NICKNAME.finditer(text) if nicknamed else ():
         for g in (1, 2, 3, 4):
             if m.group(g) and m.group(g).lower() not in not_names:
                 add("name", m.start(g), m.end(g))
