@@ -9,7 +9,7 @@ import re
 from functools import cache, lru_cache
 
 from . import words
-from .patterns import NON_ANSWERS, WORD, lower_case_writer, words_before
+from .patterns import NON_ANSWERS, SCHOOL_PREFIXES, WORD, lower_case_writer, words_before
 
 # Names after these words are adults (teachers; parents addressed formally): "juf [naam]".
 ADULT_TITLES = frozenset(
@@ -766,7 +766,7 @@ def find_names(text: str, add, numbers: list[int] | None = None) -> None:
         i = end + 1
     _list_mates(text, tokens, lows, named, add, line_starts)
     _again(text, tokens, lows, found, add)
-    _minutes_initials(text, add)
+    _minutes_initials(text, add, line_starts)
     _family_of(text, add, known, not_names)
     _exports_and_nicknames(text, add, known | extra, not_names)
     _mail_senders(text, add)
@@ -806,45 +806,50 @@ ATTENDANCE_LINE = re.compile(
     r"([^\n]{1,400})"
 )
 ROLE_BRACKET = re.compile(r"[ \t]?\((?!\d)[^()\n]{1,40}\)")
-# Abbreviations of roles, bodies and school things that stand where a person could.
-ROLE_ACRONYMS = frozenset(
-    {"IB", "IBER", "CJG", "GGD", "JGZ", "SMW", "AMW", "AB", "OA", "LIO", "PMT", "MT", "DIR",
-     "LK", "LKR", "GMR", "MR", "OR", "BSO", "TSO", "SBO", "SO", "VO", "PO", "CB", "OT", "ZOT",
-     "SWV", "BJZ", "GI", "VT", "POH", "JGT", "WMO", "OPP", "MDO", "HGW", "PAB", "KDV", "PSZ",
-     "VVE", "ICT", "RT", "BHV", "ZAT", "AED", "AVG", "CvB", "IKC", "KC", "BS", "OBS", "CBS",
-     "PCBS", "RKBS", "KBS", "IBS", "GGZ", "JW", "JB", "HB", "HGPD", "NT", "NT2", "ISK",
-     "AVI", "DMT", "CITO", "LVS", "ZIEK", "DUO", "GYM", "KNO", "OK", "NB", "PS", "AUB", "TAV",
-     "IVM", "BV", "NV", "ZSM", "RK", "PC", "VS", "EU", "NL", "UK", "TV", "PM", "PR",
-     "ADHD", "ADD", "ASS", "ODD", "PDD", "DCD", "TOS", "EEG", "WC", "KT", "ST", "CLB", "MDT",
-     "JGGZ", "IHP", "HP", "GP", "SOVA", "KIJK", "VSV", "LGF", "BB", "MB", "OB", "ZMLK", "ZML"}
-)  # fmt: skip
 # Dotted abbreviations that are no initials: "N.B.", "P.S.", "t.a.v." in capitals.
 DOTTED_ABBREVIATIONS = frozenset(
     {"NB", "PS", "AUB", "TAV", "IVM", "OA", "BV", "NV", "ZSM", "RK", "PC", "VO", "SO", "PO",
      "IB", "EO", "DWZ", "TZT", "SVP", "ED", "OV", "AW", "VS", "USA", "UK", "EU", "NL"}
 )  # fmt: skip
+# Abbreviations of roles and bodies that stand where a person could ("IB", "CJG") ...
+_ROLES = frozenset(
+    {"IB", "IBER", "CJG", "GGD", "JGZ", "SMW", "AMW", "AB", "OA", "LIO", "PMT",
+     "MT", "DIR", "LK", "LKR", "GMR", "MR", "OR", "TSO", "CB", "OT", "ZOT", "SWV", "BJZ", "GI",
+     "VT", "POH", "JGT", "WMO", "OPP", "MDO", "HGW", "PAB", "VVE", "ICT", "RT", "BHV", "ZAT",
+     "AED", "AVG", "GGZ", "JW", "JB", "HB", "HGPD", "NT", "NT2", "ISK", "AVI", "DMT", "CITO",
+     "LVS", "ZIEK", "DUO", "GYM", "KNO", "OK", "TV", "PM", "PR", "ADHD", "ADD", "ASS", "ODD",
+     "PDD", "DCD", "TOS", "EEG", "WC", "KT", "ST", "CLB", "MDT", "JGGZ", "IHP", "HP", "GP",
+     "SOVA", "KIJK", "VSV", "LGF", "BB", "MB", "OB", "ZMLK", "ZML"}
+)  # fmt: skip
+# ... and the dotted abbreviations and the schools' prefixes in capitals ("OBS", "BSO").
+ROLE_ACRONYMS = _ROLES | DOTTED_ABBREVIATIONS | {p.upper() for p in SCHOOL_PREFIXES if len(p) <= 4}
 
 
-def _minutes_initials(text: str, add) -> None:
+def _minutes_initials(text: str, add, line_starts: list[int]) -> None:
     """Find people written as their initials in minutes and action lists."""
     people: set[str] = set()
-    for m in PARTICLE_INITIALS.finditer(text):
-        if m.group() not in NOT_PARTICLE_INITIALS:
+    initials = sorted(
+        (m for p in (PARTICLE_INITIALS, DOTTED_PARTICLE_INITIALS, BARE_INITIALS)
+         for m in p.finditer(text)),
+        key=lambda m: m.start(),
+    )  # fmt: skip
+    for m in initials:
+        if m.re is PARTICLE_INITIALS and m.group() not in NOT_PARTICLE_INITIALS:
             people.add(m.group())
-    dotted_people = {m.group() for m in DOTTED_PARTICLE_INITIALS.finditer(text)}
+    dotted_people = {m.group() for m in initials if m.re is DOTTED_PARTICLE_INITIALS}
     for m in BRACKET_INITIALS.finditer(text):
         if m.group(1).replace(".", "").replace(" ", "") not in DOTTED_ABBREVIATIONS:
             people.add(m.group(1))
     attendance = [(m.start(1), m.end(1)) for m in ATTENDANCE_LINE.finditer(text)]
+    lower: list[tuple[int, int, str]] = []
     for start, end in attendance:
         for m in LOWER_ATTENDEE.finditer(text, start, end):
             surname = m.group().rsplit(" ", 1)[-1]
             if "." in surname or surname not in words.not_names():
-                people.add(m.group())
-    line_starts = [0] + [m.end() for m in NEWLINE.finditer(text)]
-    for m in BARE_INITIALS.finditer(text):
+                lower.append((m.start(), m.end(), m.group()))
+    for m in initials:
         token = m.group()
-        if token in people:
+        if m.re is not BARE_INITIALS or token in people:
             continue
         letters = token.replace(".", "").replace(" ", "")
         if letters in (DOTTED_ABBREVIATIONS if "." in token else ROLE_ACRONYMS):
@@ -852,27 +857,21 @@ def _minutes_initials(text: str, add) -> None:
         k = bisect.bisect_right(attendance, (m.start(), len(text))) - 1
         on_list = k >= 0 and attendance[k][0] <= m.start() < attendance[k][1]
         line_start = line_starts[bisect.bisect_right(line_starts, m.start()) - 1]
-        head = text[line_start : m.start()]
+        before_role = ROLE_BRACKET.match(text, m.end()) and LIST_LINE.fullmatch(
+            text, line_start, m.start()
+        )
         # A text that writes one person as dotted initials with a particle writes the
         # others that way too: "R.v.E. weer te laat, L.K. boos op R.v.E.".
         styled = dotted_people and "." in token
-        if on_list or styled or ROLE_BRACKET.match(text, m.end()) and _line_head(head):
+        if on_list or styled or before_role:
             people.add(token)
     people |= dotted_people
-    if not people:
-        return
-    lower = [p for p in people if p[:1].islower()]
-    for m in _alternatives(lower).finditer(text) if lower else ():
-        add("name", m.start(), m.end(), ADULT_REPLACEMENT)
-    for m in DOTTED_PARTICLE_INITIALS.finditer(text):
+    for m in initials:
         if m.group() in people:
             add("name", m.start(), m.end(), ADULT_REPLACEMENT)
-    for m in BARE_INITIALS.finditer(text):
-        if m.group() in people:
-            add("name", m.start(), m.end(), ADULT_REPLACEMENT)
-    for m in PARTICLE_INITIALS.finditer(text):
-        if m.group() in people:
-            add("name", m.start(), m.end(), ADULT_REPLACEMENT)
+    for start, end, _ in lower:
+        add("name", start, end, ADULT_REPLACEMENT)
+    _again_as_whole(text, {name for _, _, name in lower}, add, ADULT_REPLACEMENT)
 
 
 # Whose parent someone is names the child, also in lower case and in English: "groetjes
@@ -903,7 +902,7 @@ def _family_of(text: str, add, known, not_names) -> None:
         if low in known or low in tricky or (word[0].isupper() and _not_a_word(low)):
             children.add(word)
     # The child's name again, in one pass over the words (one search per child would cost
-    # the text's length for each).
+    # the text's length for each; there may be many: "mama van Aaaa, mama van Aaab, ...").
     for w in WORD.finditer(text) if children else ():
         if w.group().strip("'’-") in children:
             add("name", w.start(), w.start() + len(w.group().rstrip("'’-")))
@@ -919,22 +918,16 @@ MAIL_SENDER = re.compile(
 )
 
 
-MAX_SENDERS = 10  # a thread of forwarded mails has a few; more is no mail
-
-
 def _mail_senders(text: str, add) -> None:
     """Find the people in a mail header and where their names come back."""
-    senders: set[str] = set()
+    senders = set()
     for m in MAIL_SENDER.finditer(text):
         name = m.group(1)
         if _acronym(name.split()[0]) or name.lower() in words.not_names():
             continue  # "Van: IB <ib@...>": a role's mailbox
+        add("name", m.start(1), m.end(1), ADULT_REPLACEMENT)
         senders.add(name)
-        if len(senders) > MAX_SENDERS:
-            break
-    for name in senders:  # a few: each costs one search of the text
-        for n in re.finditer(r"(?<![\w'’-])" + re.escape(name) + r"(?![\w'’-])", text):
-            add("name", n.start(), n.end(), ADULT_REPLACEMENT)
+    _again_as_whole(text, senders, add, ADULT_REPLACEMENT)
 
 
 # A pupil administration's export: surname, initials, particles, then a cell ("Dijk, S. van
@@ -962,10 +955,12 @@ NICKNAME = re.compile(
 
 def _exports_and_nicknames(text: str, add, known, not_names) -> None:
     """Find names in an administration's export, after a role in minutes, and nicknames."""
-    found = []
+    exported = set()
     for m in EXPORT_NAME.finditer(text):
         if m.group(1).split(",")[0].lower() not in not_names:
-            found.append(m.group(1).rstrip())
+            name = m.group(1).rstrip()
+            add("name", m.start(1), m.start(1) + len(name))
+            exported.add(name)
     for m in ATTENDANCE_LINE.finditer(text):
         for n in CAPITAL_PAIR.finditer(text, m.start(1), m.end(1)):
             first = n.group(1).split("-")[0].lower()
@@ -979,19 +974,20 @@ def _exports_and_nicknames(text: str, add, known, not_names) -> None:
         for g in (1, 2, 3, 4):
             if m.group(g) and m.group(g).lower() not in not_names:
                 add("name", m.start(g), m.end(g))
-    for m in _alternatives(found).finditer(text) if found else ():
-        add("name", m.start(), m.end())
+    _again_as_whole(text, exported, add)
 
 
-def _alternatives(found: list[str]) -> re.Pattern:
-    """One pattern for a few names found, each as a whole word ("r. de jong", "m.h.")."""
-    alternatives = "|".join(re.escape(p) for p in sorted(found, key=len, reverse=True)[:20])
-    return re.compile(r"(?<![\w.'’-])(?:" + alternatives + r")(?![\w'’-])")
+MAX_AGAIN = 20  # names looked for again in one search; each costs a branch at every position
 
 
-def _line_head(head: str) -> bool:
-    """Whether a line's start up to a word holds only a list mark ("- A.V. (lk)")."""
-    return len(head) <= 6 and not head.strip(" \t-*•·0123456789.)")
+def _again_as_whole(text: str, names: set[str], add, replacement=None) -> None:
+    """Find names already found where they come back as a whole ("r. de jong", "An Peeters",
+    "Berg, J. van den"), in one search; names of several words or with dots, unlike _again."""
+    if not names:
+        return
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)[:MAX_AGAIN])
+    for m in re.finditer(r"(?<![\w.'’-])(?:" + alternatives + r")(?![\w'’-])", text):
+        add("name", m.start(), m.end(), replacement)
 
 
 # Who is a parent or another adult of the family: "zijn moeder Mandy", "Mandy (moeder

@@ -271,12 +271,11 @@ NOT_BIRTH_CONTEXT = re.compile(
     r"|gedateerd)\W{0,3}$",
     re.I,
 )
-CHILDCARE = frozenset({"bso", "kinderopvang", "kinderdagverblijf", "kdv", "peuterspeelzaal", "psz"})
+# Childcare by its name: "BSO De Speelhaven", "Kinderopvang 't Kabouterhuis".
+CHILDCARE = ("bso", "kinderopvang", "kinderdagverblijf", "kdv", "peuterspeelzaal", "psz")
 SCHOOL_PREFIXES = (
     "basisschool", "obs", "cbs", "pcbs", "rkbs", "kbs", "ibs", "ikc", "kindcentrum", "sbo", "so",
-    "ebs", "gbs", "vbs", "kc", "bs", "pcb",
-    # Childcare by its name: "BSO De Speelhaven", "Kinderopvang 't Kabouterhuis".
-    "bso", "kinderopvang", "kinderdagverblijf", "kdv", "peuterspeelzaal", "psz",
+    "ebs", "gbs", "vbs", "kc", "bs", "pcb", *CHILDCARE,
     "jenaplanschool", "montessorischool", "daltonschool", "vrijeschool",
 )  # fmt: skip
 _ABBREVIATED = r"o\.b\.s\.|c\.b\.s\.|k\.b\.s\.|r\.k\.b\.s\.|p\.c\.b\.s\."

@@ -1256,35 +1256,6 @@ def test_the_writer_who_signs_gets_the_placeholder_of_an_adult(text, writer):
         ("Verjaardag Sem-Jay 9 juni, trakteert op school.", "birthdate", ["9 juni"]),
         ("sara is jarig op negentien maart", "birthdate", ["negentien maart"]),
         ("De toets is op 9 juni.", "birthdate", []),
-    ],
-)  # fmt: skip
-def test_what_heldout_18_showed_is_found(text, kind, found):
-    got = [f.text for f in privacy.scan(text) if f.kind == kind]
-    assert got == found, got
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Hij heeft een poster van Santiago Giménez boven zijn bed.",
-        "Ze speelt thuis Zelda en praat over Link.",
-        "We lezen De brief voor de koning; hij wil Tiuri zijn.",
-        "Na Roald Dahl wil ze alles over Matilda lezen.",
-        "De mascotte Kiki de Koala gaat mee naar huis; Kiki slaapt in een mand.",
-        "Ze willen elke dag Juf Roos kijken.",
-        "Joy in de klas: tips voor de sfeer in december?",
-        "There is a boy who never speaks in class.",
-        "Juf, mag ik naar de wc? – de hele dag door, groep 3",
-        "Bel de Luisterlijn (088-0767000) of de Kindertelefoon.",
-    ],
-)
-def test_the_false_alarms_heldout_18_showed_are_gone(text):
-    assert privacy.scan(text) == [], [(f.kind, f.text) for f in privacy.scan(text)]
-
-
-@pytest.mark.parametrize(
-    "text, kind, found",
-    [
         # Round ten, tuned on heldout-19 after its one measurement: initials of other shapes.
         ("di: K.v.D. pakt de bal af, B.K. boos op K.v.D.", "name", ["K.v.D.", "B.K.", "K.v.D."]),
         ("Een vader (H.B.) belde boos op.", "name", ["H.B."]),
@@ -1307,7 +1278,7 @@ def test_the_false_alarms_heldout_18_showed_are_gone(text):
         ("Na het voorlezen van De Gruffalo brult hij.", "school", []),
     ],
 )  # fmt: skip
-def test_what_heldout_19_showed_is_found(text, kind, found):
+def test_what_heldout_18_and_19_showed_is_found(text, kind, found):
     got = [f.text for f in privacy.scan(text) if f.kind == kind]
     assert got == found, got
 
@@ -1315,6 +1286,16 @@ def test_what_heldout_19_showed_is_found(text, kind, found):
 @pytest.mark.parametrize(
     "text",
     [
+        "Hij heeft een poster van Santiago Giménez boven zijn bed.",
+        "Ze speelt thuis Zelda en praat over Link.",
+        "We lezen De brief voor de koning; hij wil Tiuri zijn.",
+        "Na Roald Dahl wil ze alles over Matilda lezen.",
+        "De mascotte Kiki de Koala gaat mee naar huis; Kiki slaapt in een mand.",
+        "Ze willen elke dag Juf Roos kijken.",
+        "Joy in de klas: tips voor de sfeer in december?",
+        "There is a boy who never speaks in class.",
+        "Juf, mag ik naar de wc? – de hele dag door, groep 3",
+        "Bel de Luisterlijn (088-0767000) of de Kindertelefoon.",
         "Koning Filip kwam op bezoek.",
         "Hij wil net zo goed worden als Romelu Lukaku.",
         "De kleuters zijn dol op Bolke de Beer.",
@@ -1325,5 +1306,5 @@ def test_what_heldout_19_showed_is_found(text, kind, found):
         "My mentor is out a lot, so I'm alone with the group.",
     ],
 )
-def test_the_false_alarms_heldout_19_showed_are_gone(text):
+def test_the_false_alarms_heldout_18_and_19_showed_are_gone(text):
     assert privacy.scan(text) == [], [(f.kind, f.text) for f in privacy.scan(text)]
